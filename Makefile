@@ -1,0 +1,30 @@
+# Two commands for a newcomer: `make run` and `make test`. Only Python 3.11 is needed.
+PYTHON ?= python3.11
+VENV   := .venv
+UV_VERSION := 0.13.8
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: run test lint check install clean-var
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(VENV)/bin/uv sync --frozen --quiet
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(VENV)/bin/python scripts/run.py
+
+test: install
+	$(VENV)/bin/python scripts/test.py $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+check: install
+	$(VENV)/bin/python scripts/manage_with_services.py makemigrations --check --dry-run
+
+clean-var:
+	rm -rf var/

@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+
+from accounts.demo import DEMO_PASSWORD, demo_logins, seed_organisations
+
+
+class Command(BaseCommand):
+    help = "Load the demo agencies, users and cases once (demo machines only); --logins prints them."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--logins", action="store_true", help="Only print the demo logins.")
+
+    def handle(self, *args, logins=False, **options):
+        if settings.SETTINGS_MODULE.endswith("production"):
+            raise CommandError("Demo data is never loaded with production settings.")
+        if logins:
+            self.print_logins()
+            return
+        created = seed_organisations()
+        if created:
+            self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        else:
+            self.stdout.write("Demo data already present; nothing to do.")
+
+    def print_logins(self):
+        translation.activate("vi")
+        self.stdout.write(f"  Tài khoản demo (mật khẩu chung: {DEMO_PASSWORD})")
+        for username, agency, role in demo_logins():
+            self.stdout.write(f"    {username:<16} {agency:<12} {role}")
+        if settings.TWO_FACTOR_REQUIRED:
+            self.stdout.write("  Lần đăng nhập đầu tiên: quét mã QR bằng ứng dụng xác thực (TOTP).")
+        else:
+            self.stdout.write("  Demo: xác thực hai lớp đang tắt (TWO_FACTOR_REQUIRED=false).")

@@ -1,0 +1,100 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
+
+# Reachable while signed in with a password but before the TOTP step.
+TWO_FACTOR_EXEMPT_URL_NAMES = {
+    "accounts:otp_verify", "accounts:otp_setup", "accounts:logout", "set_language", "healthz",
+}
+
+
+class SessionTimeoutMiddleware:
+    """Sign out after 30 minutes without a request, and 12 hours after the login in any case."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = timezone.now().timestamp()
+            started = request.session.get("auth_started_at", now)
+            last_seen = request.session.get("last_seen_at", now)
+            if now - started > settings.SESSION_ABSOLUTE_TIMEOUT or now - last_seen > settings.SESSION_COOKIE_AGE:
+                logout(request)
+                messages.info(request, _("Your session has expired. Please sign in again."))
+                return redirect_to_login(request)
+            request.session["last_seen_at"] = now
+        return self.get_response(request)
+
+
+class RequireTwoFactorMiddleware:
+    """Staff who signed in with a password only may reach nothing but the TOTP pages."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            settings.TWO_FACTOR_REQUIRED
+            and user.is_authenticated
+            and not user.is_verified()
+            and user.requires_two_factor
+            and not _is_exempt(request)
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": _("Two-factor authentication required.")}, status=403)
+            has_device = user.totpdevice_set.filter(confirmed=True).exists()
+            target = "accounts:otp_verify" if has_device else "accounts:otp_setup"
+            return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        return self.get_response(request)
+
+
+def _is_exempt(request) -> bool:
+    if request.path.startswith(settings.STATIC_URL):
+        return True
+    match = request.resolver_match or _resolve(request.path_info)
+    return bool(match and match.view_name in TWO_FACTOR_EXEMPT_URL_NAMES)
+
+
+def _resolve(path):
+    from django.urls import Resolver404, resolve
+
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None
+
+
+def redirect_to_login(request):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Session expired.")}, status=401)
+    return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.get_full_path()}")
+
+
+class ActiveMembershipMiddleware:
+    """`request.membership`: the agency and role the user is acting as (chosen in the header)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.membership = SimpleLazyObject(lambda: active_membership(request))
+        return self.get_response(request)
+
+
+def active_membership(request):
+    if not request.user.is_authenticated:
+        return None
+    memberships = list(request.user.active_memberships())
+    chosen = request.session.get("membership_id")
+    for membership in memberships:
+        if membership.pk == chosen:
+            return membership
+    return memberships[0] if memberships else None

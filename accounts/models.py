@@ -1,0 +1,190 @@
+from django.contrib.auth.models import AbstractUser
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .roles import STAFF_ROLES, Role, role_allows
+from .text import fold, nfc
+
+
+class AdministrativeUnitQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(valid_to__isnull=True)
+
+    def provinces(self):
+        return self.filter(level=AdministrativeUnit.Level.PROVINCE)
+
+    def communes(self):
+        return self.filter(level=AdministrativeUnit.Level.COMMUNE)
+
+    def search(self, query: str):
+        """Diacritic-insensitive: 'ha noi' and 'Hà Nội' both find Hà Nội, 'dong' finds 'Đông'."""
+        folded = fold(query)
+        if not folded:
+            return self
+        return self.filter(name_folded__contains=folded)
+
+
+class AdministrativeUnit(models.Model):
+    """Province / commune (since 1/7/2025) and historic districts; codes as published by the GSO."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        DISTRICT = "district", _("District (historic)")
+        COMMUNE = "commune", _("Commune / ward")
+
+    code = models.CharField(_("code"), max_length=10)
+    name = models.CharField(_("name"), max_length=120)
+    name_folded = models.CharField(max_length=120, editable=False)
+    division_type = models.CharField(_("division type"), max_length=40, blank=True)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    successor = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="predecessors",
+        verbose_name=_("successor"),
+    )
+
+    objects = AdministrativeUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("administrative unit")
+        verbose_name_plural = _("administrative units")
+        ordering = ["level", "name_folded"]
+        constraints = [
+            models.UniqueConstraint(fields=["level", "code"], name="admin_unit_level_code_unique"),
+        ]
+        indexes = [
+            GinIndex(fields=["name_folded"], opclasses=["gin_trgm_ops"], name="admin_unit_name_trgm"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = nfc(self.name)
+        self.name_folded = fold(self.name)
+        super().save(*args, **kwargs)
+
+    @property
+    def province(self):
+        unit = self
+        while unit.parent_id and unit.level != self.Level.PROVINCE:
+            unit = unit.parent
+        return unit
+
+
+class AgencyType(models.Model):
+    """Kinds of agency (border guard, police, ...). Data, because reforms rename and move them."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_vi = models.CharField(_("Vietnamese name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("agency type")
+        verbose_name_plural = _("agency types")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "vi").startswith("en") else self.name_vi
+
+
+class Agency(models.Model):
+    code = models.CharField(
+        _("code"), max_length=20, unique=True,
+        help_text=_("Short code used in case and document numbers, e.g. BP-LC-01."),
+    )
+    name = models.CharField(_("name"), max_length=255)
+    name_folded = models.CharField(max_length=255, editable=False, db_index=True)
+    type = models.ForeignKey(AgencyType, models.PROTECT, related_name="agencies", verbose_name=_("type"))
+    jurisdiction = models.ForeignKey(
+        AdministrativeUnit, models.PROTECT, related_name="agencies", verbose_name=_("jurisdiction"),
+        help_text=_("The province or commune the agency serves; empty for national bodies."),
+        null=True, blank=True,
+    )
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children",
+        verbose_name=_("parent agency"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["name_folded"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = nfc(self.name)
+        self.name_folded = fold(self.name)
+        super().save(*args, **kwargs)
+
+
+class User(AbstractUser):
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    agencies = models.ManyToManyField(
+        Agency, through="Membership", related_name="users", verbose_name=_("agencies")
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def get_full_name(self):
+        return self.full_name or super().get_full_name() or self.username
+
+    def active_memberships(self):
+        return self.memberships.filter(is_active=True, agency__is_active=True).select_related(
+            "agency", "agency__type", "agency__jurisdiction"
+        )
+
+    def can(self, action: str, agency: "Agency | None" = None) -> bool:
+        """Whether any active membership (optionally in one agency) allows the action."""
+        memberships = self.active_memberships()
+        if agency is not None:
+            memberships = memberships.filter(agency=agency)
+        return any(role_allows(m.role, action) for m in memberships)
+
+    @property
+    def requires_two_factor(self) -> bool:
+        if self.is_superuser or self.is_staff:
+            return True
+        return self.memberships.filter(is_active=True, role__in=STAFF_ROLES).exists()
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, models.CASCADE, related_name="memberships", verbose_name=_("user"))
+    agency = models.ForeignKey(Agency, models.PROTECT, related_name="memberships", verbose_name=_("agency"))
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["agency__name_folded", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "agency", "role"], name="membership_unique_role"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} — {self.agency}"
+
+    def allows(self, action: str) -> bool:
+        return self.is_active and role_allows(self.role, action)

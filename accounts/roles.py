@@ -1,0 +1,60 @@
+"""Roles and the actions each allows: the one table of who may do what.
+
+Scope (which cases, which province) is computed from agencies elsewhere; this table only says which
+kinds of action a role may take at all. Later features add actions here, next to the roles that need them.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CASEWORKER = "caseworker", _("Caseworker")
+    APPROVER = "approver", _("Approver")
+    AGENCY_MANAGER = "agency_manager", _("Agency manager")
+    STATISTICIAN = "statistician", _("Statistician")
+    MINISTRY_ANALYST = "ministry_analyst", _("Ministry analyst")
+    PARTNER_API = "partner_api", _("Partner API client")
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+
+
+class Action(models.TextChoices):
+    CASE_VIEW = "case.view", _("View case files")
+    CASE_VIEW_IDENTITY = "case.view_identity", _("See victims' identity and sensitive details")
+    CASE_CREATE = "case.create", _("Register receptions and declarations")
+    CASE_EDIT = "case.edit", _("Edit case files")
+    CASE_VIEW_ACCESS_LOG = "case.view_access_log", _("See who opened a case file")
+    SUPPORT_REQUEST = "support.request", _("Request support")
+    SUPPORT_DECIDE = "support.decide", _("Decide support requests")
+    STATISTICS_VIEW = "statistics.view", _("View aggregate statistics")
+    REPORT_EXPORT = "report.export", _("Export reports")
+    AGENCY_MANAGE = "agency.manage", _("Manage the agency's staff")
+    API_ACCESS = "api.access", _("Use the partner API")
+    SYSTEM_ADMINISTER = "system.administer", _("Administer the system")
+
+
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    Role.CASEWORKER: frozenset({
+        Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY, Action.CASE_CREATE, Action.CASE_EDIT,
+        Action.SUPPORT_REQUEST,
+    }),
+    Role.APPROVER: frozenset({
+        Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY, Action.SUPPORT_DECIDE, Action.STATISTICS_VIEW,
+    }),
+    Role.AGENCY_MANAGER: frozenset({
+        Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY, Action.CASE_VIEW_ACCESS_LOG,
+        Action.AGENCY_MANAGE, Action.STATISTICS_VIEW, Action.REPORT_EXPORT,
+    }),
+    # Aggregates and de-identified rows only: no identity action.
+    Role.STATISTICIAN: frozenset({Action.CASE_VIEW, Action.STATISTICS_VIEW, Action.REPORT_EXPORT}),
+    Role.MINISTRY_ANALYST: frozenset({Action.STATISTICS_VIEW, Action.REPORT_EXPORT}),
+    Role.PARTNER_API: frozenset({Action.API_ACCESS, Action.CASE_VIEW}),
+    Role.SYSTEM_ADMIN: frozenset({Action.SYSTEM_ADMINISTER}),
+}
+
+# Roles that sign in to the browser UI and so must use two-factor login.
+STAFF_ROLES = frozenset(Role) - {Role.PARTNER_API}
+
+
+def role_allows(role: str, action: str) -> bool:
+    return action in ROLE_ACTIONS.get(role, frozenset())

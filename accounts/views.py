@@ -1,0 +1,100 @@
+import base64
+from io import BytesIO
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .forms import TokenForm
+from .models import AdministrativeUnit
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return settings.LOGIN_REDIRECT_URL
+
+
+@login_required
+def otp_verify(request):
+    """Second step of login: the current code of the user's confirmed TOTP device."""
+    if request.user.is_verified():
+        return redirect(_next_url(request))
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    if device is None:
+        return redirect("accounts:otp_setup")
+    form = TokenForm(request.POST or None, device=device)
+    if request.method == "POST" and form.is_valid():
+        otp_login(request, device)
+        return redirect(_next_url(request))
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@login_required
+def otp_setup(request):
+    """First login of a staff member: enrol an authenticator app, proven by one valid code."""
+    if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+        return redirect("accounts:otp_verify")
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=request.user, confirmed=False, defaults={"name": "authenticator"}
+    )
+    form = TokenForm(request.POST or None, device=device)
+    if request.method == "POST" and form.is_valid():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        otp_login(request, device)
+        return redirect(_next_url(request))
+    secret = base64.b32encode(device.bin_key).decode()
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = BytesIO()
+    image.save(buffer)
+    qr_data_uri = "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+    return render(request, "accounts/otp_setup.html", {
+        "form": form, "secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
+        "qr_data_uri": qr_data_uri, "next": _next_url(request),
+    })
+
+
+@login_required
+def home(request):
+    return render(request, "accounts/home.html", {"memberships": request.user.active_memberships()})
+
+
+@login_required
+@require_POST
+def switch_membership(request):
+    membership = get_object_or_404(request.user.active_memberships(), pk=request.POST.get("membership"))
+    request.session["membership_id"] = membership.pk
+    return redirect(_next_url(request))
+
+
+@login_required
+def admin_units(request):
+    """Browse provinces and communes; search ignores diacritics."""
+    from django.core.paginator import Paginator
+
+    query = request.GET.get("q", "").strip()[:100]
+    level = request.GET.get("level", "")
+    units = AdministrativeUnit.objects.current().select_related("parent").search(query)
+    if level in AdministrativeUnit.Level.values:
+        units = units.filter(level=level)
+    elif level:
+        raise Http404
+    page = Paginator(units, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/admin_units.html", {
+        "page": page, "query": query, "level": level, "levels": AdministrativeUnit.Level.choices,
+    })

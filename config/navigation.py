@@ -1,0 +1,38 @@
+"""The main menu: one entry per app page, shown to users whose role allows its action."""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    icon: str
+    action: str | None = None  # None: every signed-in user
+
+
+ITEMS = [
+    NavItem(_("Home"), "home", "house"),
+    NavItem(_("Administrative units"), "accounts:admin_units", "geo-alt"),
+]
+
+
+def navigation_for(request):
+    user = request.user
+    items = []
+    for item in ITEMS:
+        if item.action and not user.can(item.action):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"label": item.label, "url": url, "icon": item.icon,
+                      "active": request.path == url or (url != "/" and request.path.startswith(url))})
+    if user.is_staff:
+        items.append({"label": _("Administration"), "url": reverse("admin:index"), "icon": "gear",
+                      "active": request.path.startswith("/admin/")})
+    return items

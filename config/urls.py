@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from accounts import views as account_views
+
+from .health import healthz
+
+# The admin signs in through our login (password + TOTP), never its own form.
+admin.site.login = login_required(RedirectView.as_view(pattern_name="home"))
+admin.site.site_header = "Quản trị hệ thống hỗ trợ nạn nhân"
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("", include("accounts.urls")),
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
