@@ -4,7 +4,7 @@ VENV   := .venv
 UV_VERSION := 0.13.8
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test lint check install clean-var
+.PHONY: run test lint check install clean-var messages
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -28,3 +28,9 @@ check: install
 
 clean-var:
 	rm -rf var/
+
+# After changing user-facing text: refresh the catalogues, translate locale/vi, then run this again.
+messages: install
+	$(VENV)/bin/python scripts/manage_with_services.py makemessages -l vi -l en --no-obsolete \
+		$(foreach d,.venv static var tests scripts staticfiles,--ignore=$(d))
+	$(VENV)/bin/python scripts/compile_messages.py

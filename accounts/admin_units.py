@@ -15,7 +15,7 @@ def load_admin_units(model) -> tuple[int, int]:
     `model` is passed in so the data migration can use its historical model.
     """
     provinces = [
-        model(code=str(p.code.value), name=nfc(p.name), name_folded=fold(p.name),
+        model(code=str(p.code.value), name=_province_name(p), name_folded=fold(_province_name(p)),
               division_type=p.division_type.value, level="province", valid_from=TWO_TIER_SINCE)
         for p in Province.iter_all()
     ]
@@ -29,6 +29,14 @@ def load_admin_units(model) -> tuple[int, int]:
     ]
     _upsert(model, communes)
     return len(provinces), len(communes)
+
+
+def _province_name(province) -> str:
+    """The package writes "Thành phố Hà Nội" but plain "Lạng Sơn": give provinces their title too."""
+    name = nfc(province.name)
+    if province.division_type.value == "tỉnh" and not name.startswith("Tỉnh "):
+        name = f"Tỉnh {name}"
+    return name
 
 
 def _upsert(model, rows) -> None:

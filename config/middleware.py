@@ -1,6 +1,8 @@
 import re
 import uuid
 
+import pghistory.middleware
+
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
 
@@ -31,3 +33,14 @@ class NoStoreForSignedInMiddleware:
             response["Cache-Control"] = "no-store, private"
             response["Pragma"] = "no-cache"
         return response
+
+
+class HistoryMiddleware(pghistory.middleware.HistoryMiddleware):
+    """Change history rows carry who made the change, in which request, for which agency."""
+
+    def get_context(self, request):
+        context = super().get_context(request)
+        context["request_id"] = getattr(request, "request_id", None)
+        membership = getattr(request, "membership", None)
+        context["agency"] = membership.agency_id if membership else None
+        return context

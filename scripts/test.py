@@ -9,22 +9,26 @@ import sys
 
 from stack import ROOT, services
 
+# command -> Debian package. Browser journeys use Debian's chromium (Playwright's own browser
+# download does not work on a closed network); the translation check needs xgettext.
+SYSTEM_TOOLS = {"chromium": "chromium", "xgettext": "gettext"}
 
-def ensure_chromium() -> None:
-    """Browser journeys use Debian's chromium; Playwright's own browser download does not work here."""
-    if shutil.which("chromium"):
+
+def ensure_system_tools() -> None:
+    missing = sorted({pkg for cmd, pkg in SYSTEM_TOOLS.items() if not shutil.which(cmd)})
+    if not missing:
         return
     if os.geteuid() != 0:
-        raise SystemExit("chromium is missing: run `sudo apt-get install -y chromium` once.")
-    print("• Installing Debian's chromium for the browser tests…")
+        raise SystemExit(f"Missing system packages: run `sudo apt-get install -y {' '.join(missing)}` once.")
+    print(f"• Installing Debian packages for the tests: {', '.join(missing)}…")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"],
+    subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing],
                    check=True, env=env)
 
 
 def main() -> int:
-    ensure_chromium()
+    ensure_system_tools()
     with services("test", pg_port=54339, redis_port=63809) as env:
         env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
         args = sys.argv[1:]

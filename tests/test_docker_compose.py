@@ -23,7 +23,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 ENV_EXAMPLE = ROOT / ".env.example"
-DEPLOYMENT_DOC = ROOT / "docs" / "deployment.md"
+DEPLOYMENT_DOC = ROOT / "README.md"
 
 REQUIRED_SERVICES = ("db", "redis", "web", "worker", "beat")
 ONE_OFF_SERVICES = ("migrate",)
@@ -717,6 +717,6 @@ def test_deployment_doc_manage_commands_exist():
 
     text = DEPLOYMENT_DOC.read_text(encoding="utf-8")
     names = set(re.findall(r"manage\.py\s+([a-z_][a-z0-9_]*)", text))
-    assert names, "docs/deployment.md names no management command"
+    assert names, "README.md names no management command"
     unknown = sorted(n for n in names if n not in get_commands())
-    assert unknown == [], f"docs/deployment.md names unknown management commands: {unknown}"
+    assert unknown == [], f"README.md names unknown management commands: {unknown}"
