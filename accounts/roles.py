@@ -24,6 +24,8 @@ class Action(models.TextChoices):
     CASE_CREATE = "case.create", _("Register receptions and declarations")
     CASE_EDIT = "case.edit", _("Edit case files")
     CASE_VIEW_ACCESS_LOG = "case.view_access_log", _("See who opened a case file")
+    CASE_VERIFY = "case.verify", _("Verify and identify victims")
+    CASE_GRANT = "case.grant", _("Share case files with other agencies")
     SUPPORT_REQUEST = "support.request", _("Request support")
     SUPPORT_DECIDE = "support.decide", _("Decide support requests")
     STATISTICS_VIEW = "statistics.view", _("View aggregate statistics")
@@ -34,15 +36,16 @@ class Action(models.TextChoices):
 
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    # case.verify only counts in a police agency (victims.services.identification_record_outcome).
     Role.CASEWORKER: frozenset({
         Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY, Action.CASE_CREATE, Action.CASE_EDIT,
-        Action.SUPPORT_REQUEST,
+        Action.CASE_VERIFY, Action.CASE_GRANT, Action.SUPPORT_REQUEST,
     }),
     Role.APPROVER: frozenset({
         Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY, Action.SUPPORT_DECIDE, Action.STATISTICS_VIEW,
     }),
     Role.AGENCY_MANAGER: frozenset({
-        Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY, Action.CASE_VIEW_ACCESS_LOG,
+        Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY, Action.CASE_VIEW_ACCESS_LOG, Action.CASE_GRANT,
         Action.AGENCY_MANAGE, Action.STATISTICS_VIEW, Action.REPORT_EXPORT,
     }),
     # Aggregates and de-identified rows only: no identity action.

@@ -1,0 +1,53 @@
+"""Minimal admin: reference data, and read-only views for support staff. Case work goes through the
+services (validation, scope, history); the admin never edits victim data or the access log."""
+
+from django.contrib import admin
+
+from .models import AccessLog, Case, CaseAccessGrant, EthnicGroup
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EthnicGroup)
+class EthnicGroupAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "sort_order"]
+    search_fields = ["code", "name_folded"]
+    ordering = ["sort_order", "code"]
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyAdmin):
+    """Case numbers and workflow only: no names in the admin."""
+
+    list_display = ["case_number", "status", "owning_agency", "province", "received_on"]
+    list_filter = ["status", "reception_channel"]
+    search_fields = ["case_number"]
+    fields = ["case_number", "status", "status_changed_at", "receiving_agency", "owning_agency",
+              "province", "reception_channel", "received_on", "created_by", "created_at"]
+    list_select_related = ["owning_agency", "province"]
+
+
+@admin.register(CaseAccessGrant)
+class CaseAccessGrantAdmin(ReadOnlyAdmin):
+    list_display = ["case", "grantee_agency", "grantee_user", "actions", "granted_at", "expires_at",
+                    "revoked_at"]
+    list_select_related = ["case", "grantee_agency", "grantee_user"]
+    raw_id_fields = ["case", "grantee_agency", "grantee_user", "granted_by", "revoked_by"]
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ReadOnlyAdmin):
+    list_display = ["at", "user", "agency", "action", "object_type", "object_id", "request_id"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["object_id", "request_id"]
+    list_select_related = ["user", "agency"]
+    date_hierarchy = "at"

@@ -1,0 +1,33 @@
+"""The case file: persons, cases and everything that hangs off a case (DOMAIN.md §2)."""
+
+from .access import AccessLog, CaseAccessGrant
+from .case import Case, CaseChild, CaseClosure, CaseNumberCounter, Consent, StatusTransition
+from .choices import (
+    ChildRelationship,
+    ClosureReason,
+    ConfirmingDocumentType,
+    IdentificationResult,
+    IdPaperType,
+    ReceptionChannel,
+    Sex,
+    SharingParty,
+    TraffickingPurpose,
+)
+from .followup import (
+    DEFAULT_VISIT_INTERVAL_MONTHS,
+    MAX_FOLLOW_UP_MONTHS,
+    FollowUpVisit,
+    ReintegrationPlan,
+)
+from .identification import IdentificationOutcome, VerificationRequest
+from .person import Person
+from .reference import EthnicGroup
+
+__all__ = [
+    "DEFAULT_VISIT_INTERVAL_MONTHS", "MAX_FOLLOW_UP_MONTHS",
+    "AccessLog", "Case", "CaseAccessGrant", "CaseChild", "CaseClosure", "CaseNumberCounter",
+    "ChildRelationship", "ClosureReason", "ConfirmingDocumentType", "Consent", "EthnicGroup",
+    "FollowUpVisit", "IdPaperType", "IdentificationOutcome", "IdentificationResult", "Person",
+    "ReceptionChannel", "ReintegrationPlan", "Sex", "SharingParty", "StatusTransition",
+    "TraffickingPurpose", "VerificationRequest",
+]

@@ -1,0 +1,178 @@
+import re
+
+import pghistory
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import AdministrativeUnit
+from accounts.text import fold
+
+from ..countries import is_country_code
+from ..text import CleanTextModel
+from .choices import IdPaperType, Sex
+from .querysets import PersonQuerySet
+from .reference import EthnicGroup
+
+
+def history_trackers():
+    """Snapshots on insert, update and delete. New instances per model: pghistory binds them."""
+    return pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent()
+
+
+ID_PAPER_FORMATS = {
+    IdPaperType.CCCD: (re.compile(r"^\d{12}$"), _("A citizen identity card (CCCD) number has 12 digits.")),
+    IdPaperType.CMND: (re.compile(r"^\d{9}$"), _("An old identity card (CMND) number has 9 digits.")),
+    IdPaperType.PASSPORT: (
+        re.compile(r"^[A-Z]\d{7}$"), _("A passport number is one letter followed by 7 digits."),
+    ),
+}
+MIN_BIRTH_YEAR = 1900
+ADULT_AGE = 18
+
+
+@pghistory.track(*history_trackers(), append_only=True)
+class Person(CleanTextModel):
+    """Someone in a case file: the victim, or a child who came with them. Identity is sensitive."""
+
+    full_name = models.CharField(_("full name"), max_length=200)
+    other_names = models.CharField(
+        _("other names"), max_length=255, blank=True,
+        help_text=_("Names used abroad, nicknames, names in another language."),
+    )
+    name_folded = models.CharField(max_length=460, editable=False)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(
+        _("year of birth"), null=True, blank=True,
+        help_text=_("When only the year is known."),
+    )
+    ethnicity = models.ForeignKey(
+        EthnicGroup, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("ethnicity"),
+    )
+    nationality = models.CharField(
+        _("nationality"), max_length=2, blank=True, default="VN",
+        help_text=_("ISO country code; empty when stateless or unknown."),
+    )
+    id_paper_type = models.CharField(
+        _("identity paper"), max_length=10, choices=IdPaperType.choices, blank=True, default="",
+    )
+    id_paper_number = models.CharField(_("identity paper number"), max_length=50, blank=True)
+    home_province = models.ForeignKey(
+        AdministrativeUnit, models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("home province"),
+    )
+    home_commune = models.ForeignKey(
+        AdministrativeUnit, models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("home commune"),
+    )
+    home_address_detail = models.CharField(
+        _("house, street, village"), max_length=255, blank=True,
+    )
+    abroad_address = models.CharField(
+        _("address abroad"), max_length=500, blank=True,
+        help_text=_("Only when the person has no home address in Viet Nam."),
+    )
+    language = models.CharField(_("language"), max_length=100, blank=True)
+    interpreter_needed = models.BooleanField(_("needs an interpreter"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    # Shown only with case.view_identity (the history timeline redacts them too).
+    SENSITIVE_FIELDS = frozenset({
+        "full_name", "other_names", "name_folded", "date_of_birth", "id_paper_type",
+        "id_paper_number", "home_commune", "home_address_detail", "abroad_address",
+    })
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        indexes = [
+            GinIndex(fields=["name_folded"], opclasses=["gin_trgm_ops"], name="person_name_trgm"),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self._derive()
+        super().save(*args, **kwargs)
+
+    def _derive(self):
+        if self.date_of_birth:
+            self.birth_year = self.date_of_birth.year
+        if self.home_commune_id and not self.home_province_id:
+            self.home_province_id = self.home_commune.parent_id
+        self.id_paper_number = "".join((self.id_paper_number or "").split())
+        if self.id_paper_type in (IdPaperType.PASSPORT, IdPaperType.CCCD, IdPaperType.CMND):
+            self.id_paper_number = self.id_paper_number.upper()
+        self.nationality = (self.nationality or "").upper()
+        self.name_folded = fold(f"{self.full_name} {self.other_names}")
+
+    def clean(self):
+        self._derive()
+        errors: dict[str, list] = {}
+
+        def error(field, message, **params):
+            errors.setdefault(field, []).append(ValidationError(message, params=params or None))
+
+        today = timezone.localdate()
+        if self.date_of_birth and self.date_of_birth > today:
+            error("date_of_birth", _("Date of birth cannot be in the future."))
+        if self.birth_year is not None and not MIN_BIRTH_YEAR <= self.birth_year <= today.year:
+            error("birth_year", _("Year of birth must be between %(min)s and %(max)s."),
+                  min=MIN_BIRTH_YEAR, max=today.year)
+        if self.nationality and not is_country_code(self.nationality):
+            error("nationality", _("Choose a country by its two-letter ISO code."))
+
+        if self.id_paper_type and not self.id_paper_number:
+            error("id_paper_number", _("Enter the number of the identity paper."))
+        elif self.id_paper_number and not self.id_paper_type:
+            error("id_paper_type", _("Choose the type of identity paper."))
+        elif self.id_paper_type in ID_PAPER_FORMATS:
+            pattern, message = ID_PAPER_FORMATS[self.id_paper_type]
+            if not pattern.match(self.id_paper_number):
+                error("id_paper_number", message)
+
+        if self.home_province_id and self.home_province.level != AdministrativeUnit.Level.PROVINCE:
+            error("home_province", _("Choose a province."))
+        if self.home_commune_id:
+            if self.home_commune.level != AdministrativeUnit.Level.COMMUNE:
+                error("home_commune", _("Choose a commune or ward."))
+            elif self.home_commune.parent_id != self.home_province_id:
+                error("home_commune", _("This commune is not in the chosen province."))
+        has_home = bool(self.home_province_id or self.home_commune_id or self.home_address_detail)
+        if self.abroad_address and has_home:
+            error("abroad_address", _("Give either a home address in Viet Nam or an address abroad, not both."))
+        if errors:
+            raise ValidationError(errors)
+
+    # Ages: with only a year of birth the exact age is unknown; protective rules treat a person who
+    # may still be under 18 as a minor.
+    def age_on(self, day) -> int | None:
+        if self.date_of_birth:
+            dob = self.date_of_birth
+            return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+        if self.birth_year:
+            return day.year - self.birth_year - 1  # the lower bound
+        return None
+
+    def is_minor_on(self, day) -> bool:
+        age = self.age_on(day)
+        return age is not None and age < ADULT_AGE
+
+    @property
+    def birth_display(self) -> str:
+        if self.date_of_birth:
+            return self.date_of_birth.strftime("%d/%m/%Y")
+        return str(self.birth_year or "")
+

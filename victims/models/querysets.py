@@ -1,0 +1,50 @@
+"""Scoped querysets: `visible_to(user, action)` is the one entry point for every victim-data model."""
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from accounts.roles import Action
+
+from ..scoping import active_grant_q, case_scope
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user, action: str):
+        scope = case_scope(user, action)
+        return self.none() if scope is None else self.filter(scope)
+
+    def with_identity_flag(self, user):
+        """Annotate `identity_visible`: may this user see names and sensitive details (per case)."""
+        from .case import Case
+
+        return self.annotate(
+            identity_visible=Exists(
+                Case.objects.visible_to(user, Action.CASE_VIEW_IDENTITY).filter(pk=OuterRef("pk"))
+            )
+        )
+
+
+class CaseScopedQuerySet(models.QuerySet):
+    """For every model that hangs off a case through a `case` foreign key."""
+
+    def visible_to(self, user, action: str):
+        from .case import Case
+
+        return self.filter(case__in=Case.objects.visible_to(user, action))
+
+
+class PersonQuerySet(models.QuerySet):
+    def visible_to(self, user, action: str):
+        """A person is visible through a visible case: as its victim or as an accompanying child."""
+        from .case import Case, CaseChild
+
+        cases = Case.objects.visible_to(user, action)
+        return self.filter(
+            Q(pk__in=cases.values("person_id"))
+            | Q(pk__in=CaseChild.objects.filter(case__in=cases).values("person_id"))
+        )
+
+
+class CaseAccessGrantQuerySet(CaseScopedQuerySet):
+    def active(self):
+        return self.filter(active_grant_q())

@@ -1,0 +1,70 @@
+"""Who may see which case: computed from data (memberships, agencies, grants), as lazy subqueries.
+
+A case is visible to a user for an action when one of the user's active memberships has a role that
+allows the action (accounts.roles, checked per membership, so per agency) and that membership's
+agency
+  (a) owns the case, or
+  (b) holds an active grant for that action (not revoked, not expired) — or the grant names the user
+      personally, and the user has some active membership whose role allows the action, or
+  (c) is a provincial social-affairs department whose jurisdiction is the case's province (the
+      victim's home province, else the receiving agency's) or the owning agency's province.
+
+Everything is built from subqueries of querysets (never Python lists of ids), so a scoped queryset is
+one SQL statement whatever the number of grants, agencies or cases.
+"""
+
+from django.db.models import Exists, Q
+from django.db.models.functions import Now
+
+from accounts.models import AdministrativeUnit, Agency, Membership
+from accounts.roles import ROLE_ACTIONS
+
+SOCIAL_AFFAIRS_DEPARTMENT = "social_affairs_department"
+POLICE = "police"
+
+
+def roles_allowing(action: str) -> list[str]:
+    return sorted(str(role) for role, actions in ROLE_ACTIONS.items() if action in actions)
+
+
+def is_acting_user(user) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def memberships_allowing(user, action: str):
+    """The user's active memberships (in active agencies) whose role allows the action: lazy."""
+    return Membership.objects.filter(
+        user_id=user.pk, is_active=True, agency__is_active=True, role__in=roles_allowing(action)
+    )
+
+
+def case_scope(user, action: str) -> Q | None:
+    """The filter on Case for `Case.objects.visible_to`; None when nothing can be visible."""
+    if not is_acting_user(user) or not roles_allowing(action):
+        return None
+    from .models import CaseAccessGrant
+
+    memberships = memberships_allowing(user, action)
+    agencies = memberships.values("agency_id")
+    department_provinces = memberships.filter(
+        agency__type__code=SOCIAL_AFFAIRS_DEPARTMENT,
+        agency__jurisdiction__level=AdministrativeUnit.Level.PROVINCE,
+    ).values("agency__jurisdiction_id")
+    agencies_in_department_provinces = Agency.objects.filter(
+        Q(jurisdiction_id__in=department_provinces) | Q(jurisdiction__parent_id__in=department_provinces)
+    ).values("pk")
+    grants = CaseAccessGrant.objects.active().filter(actions__contains=[action]).filter(
+        Q(grantee_agency_id__in=agencies) | (Q(grantee_user_id=user.pk) & Q(Exists(memberships)))
+    )
+    return (
+        Q(owning_agency_id__in=agencies)
+        | Q(pk__in=grants.values("case_id"))
+        | Q(province_id__in=department_provinces)
+        | Q(owning_agency_id__in=agencies_in_department_provinces)
+    )
+
+
+def active_grant_q(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}revoked_at__isnull": True}) & (
+        Q(**{f"{prefix}expires_at__isnull": True}) | Q(**{f"{prefix}expires_at__gt": Now()})
+    )

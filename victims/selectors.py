@@ -1,0 +1,135 @@
+"""Reads of the case file. Every selector takes the acting user and returns only what they may see.
+
+The scoping rules are in victims.scoping (used by `<Model>.objects.visible_to(user, action)`);
+the selectors add the list filters, the identity flag for masking, and the 404 for single objects.
+"""
+
+import datetime
+
+from django.db.models import Exists, Q, QuerySet
+from django.http import Http404
+
+from accounts.models import Membership, User
+from accounts.roles import Action
+from accounts.text import fold
+
+from .models import AccessLog, Case, Person
+from .scoping import memberships_allowing
+from .text import mask_name
+from .workflow import Status
+
+__all__ = [
+    "access_log_for_case", "can_see_identity", "can_view_access_log", "case_display_name", "case_get",
+    "case_list", "followups_overdue", "mask_name", "person_get",
+]
+
+CASE_LIST_ORDERINGS = {
+    "received_on", "-received_on", "case_number", "-case_number", "status", "-status",
+    "created_at", "-created_at", "person__name_folded", "-person__name_folded",
+}
+
+
+def case_list(
+    *, user: User, action: str = Action.CASE_VIEW, q: str = "", status: str | None = None,
+    province=None, receiving_agency=None, owning_agency=None,
+    received_from: datetime.date | None = None, received_to: datetime.date | None = None,
+    ordering: str = "-received_on",
+) -> QuerySet[Case]:
+    """Cases the user may see, filtered and sorted, each annotated with `identity_visible`.
+
+    The free-text search matches case numbers for everyone, and names (without diacritics) only in
+    cases whose identity the user may see: a name search must not reveal who is in a case file.
+    """
+    cases = (
+        Case.objects.visible_to(user, action)
+        .with_identity_flag(user)
+        .select_related("person", "owning_agency", "receiving_agency", "province")
+    )
+    if q := (q or "").strip():
+        folded = fold(q)
+        cases = cases.filter(
+            Q(case_number__icontains=q)
+            | Q(identity_visible=True, person__name_folded__contains=folded)
+            | Q(identity_visible=True, children__person__name_folded__contains=folded)
+        ).distinct()
+    if status:
+        cases = cases.filter(status=status)
+    if province:
+        cases = cases.filter(province=province)
+    if receiving_agency:
+        cases = cases.filter(receiving_agency=receiving_agency)
+    if owning_agency:
+        cases = cases.filter(owning_agency=owning_agency)
+    if received_from:
+        cases = cases.filter(received_on__gte=received_from)
+    if received_to:
+        cases = cases.filter(received_on__lte=received_to)
+    if ordering not in CASE_LIST_ORDERINGS:
+        ordering = "-received_on"
+    return cases.order_by(ordering, "-pk")
+
+
+def case_get(*, user: User, pk, action: str = Action.CASE_VIEW) -> Case:
+    """One case, with `identity_visible`; 404 when the user may not see it (or it does not exist)."""
+    try:
+        return (
+            Case.objects.visible_to(user, action)
+            .with_identity_flag(user)
+            .select_related("person", "person__ethnicity", "person__home_province", "person__home_commune",
+                            "owning_agency", "receiving_agency", "province", "reception_province",
+                            "destination_province")
+            .get(pk=pk)
+        )
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise Http404("No case matches the given query.") from None
+
+
+def person_get(*, user: User, pk, action: str = Action.CASE_VIEW) -> Person:
+    try:
+        return Person.objects.visible_to(user, action).get(pk=pk)
+    except (Person.DoesNotExist, ValueError, TypeError):
+        raise Http404("No person matches the given query.") from None
+
+
+def can_see_identity(user: User, case: Case) -> bool:
+    """May this user see the names and sensitive details of this case (checked per agency)?"""
+    flag = getattr(case, "identity_visible", None)
+    if flag is not None:
+        return flag
+    return Case.objects.visible_to(user, Action.CASE_VIEW_IDENTITY).filter(pk=case.pk).exists()
+
+
+def case_display_name(user: User, case: Case) -> str:
+    """The victim's name, or its masked form for users without identity access."""
+    name = case.person.full_name
+    return name if can_see_identity(user, case) else mask_name(name)
+
+
+def followups_overdue(user: User, today: datetime.date, action: str = Action.CASE_VIEW) -> QuerySet[Case]:
+    """Cases in reintegration follow-up whose next home visit was due before `today`."""
+    return (
+        Case.objects.visible_to(user, action)
+        .with_identity_flag(user)
+        .filter(status=Status.FOLLOW_UP, next_visit_due__lt=today)
+        .select_related("person", "owning_agency")
+        .order_by("next_visit_due", "pk")
+    )
+
+
+def _access_log_managers(user: User, case: Case) -> QuerySet[Membership]:
+    return memberships_allowing(user, Action.CASE_VIEW_ACCESS_LOG).filter(agency_id=case.owning_agency_id)
+
+
+def can_view_access_log(user: User, case: Case) -> bool:
+    """'Who opened this file' is shown to the managers of the agency that owns the case."""
+    return _access_log_managers(user, case).exists()
+
+
+def access_log_for_case(*, user: User, case: Case) -> QuerySet[AccessLog]:
+    """Who opened this case file and when; empty for anyone but the owning agency's managers."""
+    return (
+        AccessLog.objects.filter(object_type=Case._meta.label_lower, object_id=str(case.pk))
+        .filter(Exists(_access_log_managers(user, case)))
+        .select_related("user", "agency")
+        .order_by("-at", "-pk")
+    )
