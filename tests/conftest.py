@@ -1,9 +1,8 @@
 import pytest
 from django_otp import DEVICE_ID_SESSION_KEY
 
-from tests.factories import MembershipFactory, UserFactory, totp_device
-
 from tests.access.personas import client_for, personas  # noqa: F401  (shared fixtures)
+from tests.factories import MembershipFactory, UserFactory, totp_device
 
 PASSWORD = "Mat-khau-an-toan-2026"
 
