@@ -25,11 +25,8 @@ def days_ago(n: int) -> datetime.date:
 
 def agency(type_code: str = "social_centre", province_name: str | None = "lang son", **kwargs):
     """An agency of a given type in a province (None: a national body)."""
-    return AgencyFactory(
-        type=AgencyType.objects.get(code=type_code),
-        jurisdiction=province(province_name) if province_name else None,
-        **kwargs,
-    )
+    kwargs.setdefault("jurisdiction", province(province_name) if province_name else None)
+    return AgencyFactory(type=AgencyType.objects.get(code=type_code), **kwargs)
 
 
 def member(agency, role=Role.CASEWORKER, **kwargs):

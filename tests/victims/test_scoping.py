@@ -1,0 +1,259 @@
+"""Who may see a case (DESIGN.md "Access control"), rule by rule, and the leak test pattern:
+first prove the out-of-scope rows exist, then that they are not returned."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from accounts.roles import Role
+from victims.models import Case, CaseChild, Consent, Person, StatusTransition
+from victims.selectors import can_see_identity, case_display_name, case_list, mask_name
+
+from .factories import (
+    CaseAccessGrantFactory,
+    CaseChildFactory,
+    CaseFactory,
+    PersonFactory,
+    agency,
+    member,
+)
+
+pytestmark = pytest.mark.django_db
+
+VIEW, IDENTITY, EDIT = "case.view", "case.view_identity", "case.edit"
+
+
+def visible(user, action=VIEW):
+    return set(Case.objects.visible_to(user, action))
+
+
+def test_the_owning_agency_sees_its_cases_and_no_one_elses(world):
+    own = CaseFactory(receiving_agency=world.centre_ls)
+    other = CaseFactory(receiving_agency=world.centre_hn)
+
+    assert Case.objects.filter(pk=other.pk).exists()  # the out-of-scope row exists
+    assert visible(world.caseworker_ls) == {own}
+    assert visible(world.caseworker_ls, IDENTITY) == {own}
+    assert visible(world.caseworker_ls, EDIT) == {own}
+
+
+def test_an_agency_grant_opens_the_case_for_the_granted_actions_only(world):
+    case = CaseFactory(receiving_agency=world.centre_ls)
+    assert case not in visible(world.caseworker_hn)
+
+    CaseAccessGrantFactory(case=case, grantee_agency=world.centre_hn, actions=[VIEW])
+
+    assert visible(world.caseworker_hn) == {case}
+    assert visible(world.caseworker_hn, IDENTITY) == set()
+    assert visible(world.caseworker_hn, EDIT) == set()
+
+
+def test_a_user_grant_opens_the_case_for_that_user_not_their_colleagues(world):
+    case = CaseFactory(receiving_agency=world.centre_ls)
+    colleague = member(world.centre_hn)
+    CaseAccessGrantFactory(case=case, grantee_agency=None, grantee_user=world.caseworker_hn,
+                           actions=[VIEW, IDENTITY])
+
+    assert visible(world.caseworker_hn) == {case}
+    assert visible(world.caseworker_hn, IDENTITY) == {case}
+    assert visible(colleague) == set()
+
+
+def test_a_user_grant_does_not_give_what_the_users_role_forbids(world):
+    case = CaseFactory(receiving_agency=world.centre_ls)
+    CaseAccessGrantFactory(case=case, grantee_agency=None, grantee_user=world.analyst, actions=[VIEW, IDENTITY])
+
+    assert visible(world.analyst) == set()
+    assert visible(world.analyst, IDENTITY) == set()
+
+
+def test_an_expired_grant_opens_nothing(world):
+    case = CaseFactory(receiving_agency=world.centre_ls)
+    CaseAccessGrantFactory(case=case, grantee_agency=world.centre_hn,
+                           expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    CaseAccessGrantFactory(case=case, grantee_agency=None, grantee_user=world.police_officer_hn,
+                           expires_at=timezone.now() - datetime.timedelta(minutes=1))
+
+    assert visible(world.caseworker_hn) == set()
+    assert visible(world.police_officer_hn) == set()
+
+
+def test_a_grant_that_has_not_expired_yet_opens_the_case(world):
+    case = CaseFactory(receiving_agency=world.centre_ls)
+    CaseAccessGrantFactory(case=case, grantee_agency=world.centre_hn,
+                           expires_at=timezone.now() + datetime.timedelta(days=1))
+    assert visible(world.caseworker_hn) == {case}
+
+
+def test_a_revoked_grant_opens_nothing(world):
+    case = CaseFactory(receiving_agency=world.centre_ls)
+    CaseAccessGrantFactory(case=case, grantee_agency=world.centre_hn, revoked_at=timezone.now(),
+                           revoked_by=world.caseworker_ls)
+    assert visible(world.caseworker_hn) == set()
+
+
+def test_the_department_of_the_victims_home_province_sees_the_case(world):
+    person = PersonFactory(home_province=world.nghe_an)
+    case = CaseFactory(person=person, receiving_agency=world.border_ls)  # received in Lạng Sơn
+
+    assert case.province == world.nghe_an
+    assert visible(world.approver_na) == {case}
+    assert visible(world.approver_na, IDENTITY) == {case}
+
+
+def test_the_department_of_the_receiving_agencys_province_sees_the_case(world):
+    person = PersonFactory(home_province=world.nghe_an)
+    case = CaseFactory(person=person, receiving_agency=world.border_ls)
+
+    assert visible(world.approver_ls) == {case}
+
+
+def test_the_department_of_a_commune_level_owners_province_sees_the_case(world):
+    commune = world.lang_son.children.filter(level="commune").first()
+    commune_committee = agency("commune_committee", None, jurisdiction=commune)
+    case = CaseFactory(person=PersonFactory(home_province=world.nghe_an), receiving_agency=commune_committee)
+
+    assert visible(world.approver_ls) == {case}
+
+
+def test_another_provinces_department_does_not_see_the_case(world):
+    case = CaseFactory(person=PersonFactory(home_province=world.nghe_an), receiving_agency=world.border_ls)
+
+    assert Case.objects.filter(pk=case.pk).exists()
+    assert visible(world.approver_hn) == set()
+    assert visible(world.caseworker_hn) == set()
+    assert visible(world.police_officer_hn) == set()
+
+
+def test_the_ministry_analyst_has_no_case_view_at_all(world):
+    CaseFactory(receiving_agency=world.centre_ls)
+    CaseFactory(receiving_agency=world.ministry)
+
+    assert Case.objects.count() == 2
+    assert visible(world.analyst) == set()
+    assert visible(world.analyst, IDENTITY) == set()
+
+
+def test_a_statistician_sees_the_provinces_cases_but_never_names(world):
+    case = CaseFactory(person=PersonFactory(full_name="Nguyễn Thị Hoa"), receiving_agency=world.centre_ls)
+
+    assert visible(world.statistician_ls) == {case}
+    assert visible(world.statistician_ls, IDENTITY) == set()
+    assert not can_see_identity(world.statistician_ls, case)
+    assert case_display_name(world.statistician_ls, case) == "N***** T** H**"
+    assert case_display_name(world.caseworker_ls, case) == "Nguyễn Thị Hoa"
+
+
+def test_roles_are_checked_per_agency_not_per_user(world):
+    """A caseworker in one agency and statistician in another gets no names from the second."""
+    user = member(world.centre_hn, Role.CASEWORKER)
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(user=user, agency=world.department_ls, role=Role.STATISTICIAN)
+    own = CaseFactory(receiving_agency=world.centre_hn)
+    lang_son_case = CaseFactory(receiving_agency=world.centre_ls)
+
+    assert visible(user) == {own, lang_son_case}
+    assert visible(user, IDENTITY) == {own}
+    assert visible(user, EDIT) == {own}
+
+
+def test_inactive_memberships_inactive_agencies_and_inactive_users_see_nothing(world):
+    case = CaseFactory(receiving_agency=world.centre_ls)
+    assert visible(world.caseworker_ls) == {case}
+
+    world.caseworker_ls.memberships.update(is_active=False)
+    assert visible(world.caseworker_ls) == set()
+
+    world.approver_ls.is_active = False
+    world.approver_ls.save()
+    assert visible(world.approver_ls) == set()
+
+    world.centre_hn.is_active = False
+    world.centre_hn.save()
+    CaseAccessGrantFactory(case=case, grantee_agency=world.centre_hn)
+    assert visible(world.caseworker_hn) == set()
+
+
+def test_anonymous_and_missing_users_see_nothing(world):
+    from django.contrib.auth.models import AnonymousUser
+
+    CaseFactory(receiving_agency=world.centre_ls)
+    assert set(Case.objects.visible_to(AnonymousUser(), VIEW)) == set()
+    assert set(Case.objects.visible_to(None, VIEW)) == set()
+    assert set(Case.objects.visible_to(world.caseworker_ls, "no.such.action")) == set()
+
+
+def test_persons_are_visible_through_their_cases_as_victim_or_child(world):
+    own = CaseFactory(receiving_agency=world.centre_ls)
+    own_child = CaseChildFactory(case=own)
+    other = CaseFactory(receiving_agency=world.centre_hn)
+    other_child = CaseChildFactory(case=other)
+
+    assert Person.objects.filter(pk__in=[other.person_id, other_child.person_id]).count() == 2
+    assert set(Person.objects.visible_to(world.caseworker_ls, VIEW)) == {own.person, own_child.person}
+
+
+def test_models_hanging_off_a_case_follow_the_cases_scope(world):
+    own = CaseFactory(receiving_agency=world.centre_ls)
+    other = CaseFactory(receiving_agency=world.centre_hn)
+    for case in (own, other):
+        CaseChildFactory(case=case)
+        StatusTransition.objects.create(case=case, from_status="received", to_status="under_identification",
+                                        by=case.created_by)
+        Consent.objects.create(case=case, person=case.person, share_with=["police"],
+                               recorded_on=case.received_on, recorded_by=case.created_by)
+
+    for model in (CaseChild, StatusTransition, Consent):
+        assert model.objects.filter(case=other).exists()
+        assert {row.case for row in model.objects.visible_to(world.caseworker_ls, VIEW)} == {own}
+
+
+def test_the_case_list_searches_names_without_diacritics_only_where_names_are_visible(world):
+    hoa = CaseFactory(person=PersonFactory(full_name="Nguyễn Thị Hoa"), receiving_agency=world.centre_ls)
+    CaseFactory(person=PersonFactory(full_name="Lò Thị Mai"), receiving_agency=world.centre_ls)
+
+    assert list(case_list(user=world.caseworker_ls, q="nguyen thi hoa")) == [hoa]
+    assert list(case_list(user=world.caseworker_ls, q="NGUYỄN")) == [hoa]
+    assert list(case_list(user=world.statistician_ls, q="nguyen")) == []  # no probing names
+    assert list(case_list(user=world.statistician_ls, q=hoa.case_number)) == [hoa]
+
+
+def test_the_case_list_marks_which_rows_may_show_names(world):
+    case = CaseFactory(receiving_agency=world.centre_ls)
+    [row] = case_list(user=world.statistician_ls)
+    assert row == case and row.identity_visible is False
+    [row] = case_list(user=world.caseworker_ls)
+    assert row.identity_visible is True
+
+
+def test_mask_name_keeps_the_first_letter_of_each_word():
+    assert mask_name("Nguyễn Thị Hoa") == "N***** T** H**"
+    assert mask_name("  Lò  Thị Mai ") == "L* T** M**"
+    assert mask_name("") == ""
+
+
+def test_scoping_is_one_query_whatever_the_number_of_cases_and_grants(world, django_assert_num_queries):
+    def evaluate():
+        with django_assert_num_queries(1):
+            return list(Case.objects.visible_to(world.caseworker_hn, VIEW))
+
+    CaseFactory(receiving_agency=world.centre_hn)
+    assert len(evaluate()) == 1
+
+    for _ in range(15):
+        CaseFactory(receiving_agency=world.centre_hn)
+        CaseAccessGrantFactory(case=CaseFactory(receiving_agency=world.centre_ls), grantee_agency=world.centre_hn)
+        CaseAccessGrantFactory(case=CaseFactory(receiving_agency=world.centre_ls), grantee_agency=None,
+                               grantee_user=world.caseworker_hn)
+    assert len(evaluate()) == 46
+
+
+def test_the_identity_flagged_list_is_one_query_too(world, django_assert_num_queries):
+    for _ in range(5):
+        CaseFactory(receiving_agency=world.centre_ls)
+    with django_assert_num_queries(1):
+        rows = list(case_list(user=world.statistician_ls))
+        assert [row.person.full_name for row in rows]  # select_related: no query per row
+    assert len(rows) == 5
