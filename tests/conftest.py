@@ -43,12 +43,16 @@ def outsider(db):
 
 
 @pytest.fixture(scope="session")
-def celery_worker_live():
-    """A real Celery worker (thread) consuming from the real Redis broker configured in settings."""
+def celery_worker_live(django_db_setup, django_db_blocker):
+    """A real Celery worker (thread) consuming from the real Redis broker configured in settings.
+
+    Started after the test database exists; tasks it runs see committed data only.
+    """
     from celery.contrib.testing.worker import start_worker
 
     from config.celery import app
 
-    with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING",
-                      shutdown_timeout=10) as worker:
+    with django_db_blocker.unblock(), start_worker(
+        app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=10
+    ) as worker:
         yield worker
