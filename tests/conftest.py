@@ -43,7 +43,7 @@ def outsider(db):
 
 
 @pytest.fixture(scope="session")
-def celery_worker_live(django_db_setup, django_db_blocker):
+def celery_worker_live(django_db_setup):
     """A real Celery worker (thread) consuming from the real Redis broker configured in settings.
 
     Started after the test database exists; tasks it runs see committed data only.
@@ -52,7 +52,6 @@ def celery_worker_live(django_db_setup, django_db_blocker):
 
     from config.celery import app
 
-    with django_db_blocker.unblock(), start_worker(
-        app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=10
-    ) as worker:
+    with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING",
+                      shutdown_timeout=10) as worker:
         yield worker
