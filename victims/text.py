@@ -4,6 +4,7 @@ import calendar
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -20,13 +21,17 @@ def clean_text(value: str) -> str:
 
 
 def normalise_text_fields(instance: models.Model) -> dict[str, list[ValidationError]]:
-    """NFC-normalise every text value of a model instance in place; return NUL errors by field."""
+    """NFC-normalise every text value of a model instance in place; return NUL and length errors."""
     errors: dict[str, list[ValidationError]] = {}
     for field in instance._meta.concrete_fields:
         value = getattr(instance, field.attname)
         try:
             if isinstance(value, str) and isinstance(field, models.CharField | models.TextField):
-                setattr(instance, field.attname, clean_text(value))
+                value = clean_text(value)
+                setattr(instance, field.attname, value)
+                if isinstance(field, models.TextField) and field.max_length:
+                    # The database does not limit text columns: the model does.
+                    MaxLengthValidator(field.max_length)(value)
             elif isinstance(value, list) and value and all(isinstance(v, str) for v in value):
                 setattr(instance, field.attname, [clean_text(v) for v in value])
         except ValidationError as error:
