@@ -33,6 +33,14 @@ class Action(models.TextChoices):
     AGENCY_MANAGE = "agency.manage", _("Manage the agency's staff")
     API_ACCESS = "api.access", _("Use the partner API")
     SYSTEM_ADMINISTER = "system.administer", _("Administer the system")
+    # Facilities (scope per action: facilities.scoping)
+    FACILITY_VIEW = "facility.view", _("View facilities and their residents")
+    FACILITY_VIEW_ADDRESS = "facility.view_address", _("See the confidential address of facilities")
+    FACILITY_MANAGE = "facility.manage", _("Register and edit facilities")
+    FACILITY_LICENSE = "facility.license", _("Appraise and record facility licences")
+    FACILITY_INSPECT = "facility.inspect", _("Record facility inspections")
+    STAY_MANAGE = "stay.manage", _("Admit, transfer and discharge residents")
+    STAY_EXTEND = "stay.extend", _("Decide extensions of stays")
 
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -40,16 +48,23 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.CASEWORKER: frozenset({
         Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY, Action.CASE_CREATE, Action.CASE_EDIT,
         Action.CASE_VERIFY, Action.CASE_GRANT, Action.SUPPORT_REQUEST,
+        Action.FACILITY_VIEW, Action.FACILITY_VIEW_ADDRESS, Action.STAY_MANAGE,
     }),
     Role.APPROVER: frozenset({
         Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY, Action.SUPPORT_DECIDE, Action.STATISTICS_VIEW,
+        Action.FACILITY_VIEW, Action.FACILITY_VIEW_ADDRESS, Action.FACILITY_LICENSE,
+        Action.FACILITY_INSPECT, Action.STAY_EXTEND,
     }),
     Role.AGENCY_MANAGER: frozenset({
         Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY, Action.CASE_VIEW_ACCESS_LOG, Action.CASE_GRANT,
         Action.AGENCY_MANAGE, Action.STATISTICS_VIEW, Action.REPORT_EXPORT,
+        Action.FACILITY_VIEW, Action.FACILITY_VIEW_ADDRESS, Action.FACILITY_MANAGE,
+        Action.FACILITY_LICENSE, Action.FACILITY_INSPECT, Action.STAY_EXTEND,
     }),
     # Aggregates and de-identified rows only: no identity action.
-    Role.STATISTICIAN: frozenset({Action.CASE_VIEW, Action.STATISTICS_VIEW, Action.REPORT_EXPORT}),
+    Role.STATISTICIAN: frozenset({
+        Action.CASE_VIEW, Action.STATISTICS_VIEW, Action.REPORT_EXPORT, Action.FACILITY_VIEW,
+    }),
     Role.MINISTRY_ANALYST: frozenset({Action.STATISTICS_VIEW, Action.REPORT_EXPORT}),
     Role.PARTNER_API: frozenset({Action.API_ACCESS, Action.CASE_VIEW}),
     Role.SYSTEM_ADMIN: frozenset({Action.SYSTEM_ADMINISTER}),
