@@ -28,6 +28,8 @@ class Action(models.TextChoices):
     CASE_GRANT = "case.grant", _("Share case files with other agencies")
     SUPPORT_REQUEST = "support.request", _("Request support")
     SUPPORT_DECIDE = "support.decide", _("Decide support requests")
+    SUPPORT_VIEW = "support.view", _("See support requests, decisions and payments")
+    SUPPORT_DELIVER = "support.deliver", _("Record support delivered, payments and loans")
     STATISTICS_VIEW = "statistics.view", _("View aggregate statistics")
     REPORT_EXPORT = "report.export", _("Export reports")
     AGENCY_MANAGE = "agency.manage", _("Manage the agency's staff")
@@ -48,16 +50,19 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.CASEWORKER: frozenset({
         Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY, Action.CASE_CREATE, Action.CASE_EDIT,
         Action.CASE_VERIFY, Action.CASE_GRANT, Action.SUPPORT_REQUEST,
+        Action.SUPPORT_VIEW, Action.SUPPORT_DELIVER,
         Action.FACILITY_VIEW, Action.FACILITY_VIEW_ADDRESS, Action.STAY_MANAGE,
     }),
     Role.APPROVER: frozenset({
         Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY, Action.SUPPORT_DECIDE, Action.STATISTICS_VIEW,
+        Action.SUPPORT_VIEW,
         Action.FACILITY_VIEW, Action.FACILITY_VIEW_ADDRESS, Action.FACILITY_LICENSE,
         Action.FACILITY_INSPECT, Action.STAY_EXTEND,
     }),
     Role.AGENCY_MANAGER: frozenset({
         Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY, Action.CASE_VIEW_ACCESS_LOG, Action.CASE_GRANT,
         Action.AGENCY_MANAGE, Action.STATISTICS_VIEW, Action.REPORT_EXPORT,
+        Action.SUPPORT_VIEW,
         Action.FACILITY_VIEW, Action.FACILITY_VIEW_ADDRESS, Action.FACILITY_MANAGE,
         Action.FACILITY_LICENSE, Action.FACILITY_INSPECT, Action.STAY_EXTEND,
     }),
