@@ -13,7 +13,7 @@ from accounts.models import Membership, User
 from accounts.roles import Action
 from accounts.text import fold
 
-from .models import AccessLog, Case, Person
+from .models import AccessLog, Case, CaseChild, Person
 from .scoping import memberships_allowing
 from .text import mask_name
 from .workflow import Status
@@ -47,11 +47,12 @@ def case_list(
     )
     if q := (q or "").strip():
         folded = fold(q)
+        children_named = CaseChild.objects.filter(person__name_folded__contains=folded).values("case_id")
         cases = cases.filter(
             Q(case_number__icontains=q)
             | Q(identity_visible=True, person__name_folded__contains=folded)
-            | Q(identity_visible=True, children__person__name_folded__contains=folded)
-        ).distinct()
+            | Q(identity_visible=True, pk__in=children_named)
+        )
     if status:
         cases = cases.filter(status=status)
     if province:

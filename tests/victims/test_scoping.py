@@ -16,6 +16,7 @@ from .factories import (
     CaseFactory,
     PersonFactory,
     agency,
+    days_ago,
     member,
 )
 
@@ -257,3 +258,29 @@ def test_the_identity_flagged_list_is_one_query_too(world, django_assert_num_que
         rows = list(case_list(user=world.statistician_ls))
         assert [row.person.full_name for row in rows]  # select_related: no query per row
     assert len(rows) == 5
+
+
+def test_the_case_list_finds_a_case_by_an_accompanying_childs_name_once(world):
+    case = CaseFactory(person=PersonFactory(full_name="Lò Thị Mai"), receiving_agency=world.centre_ls)
+    CaseChildFactory(case=case, person=PersonFactory(full_name="Lò Văn Tú"))
+    CaseChildFactory(case=case, person=PersonFactory(full_name="Lò Thị Tú"))
+
+    assert list(case_list(user=world.caseworker_ls, q="tu")) == [case]
+    assert list(case_list(user=world.caseworker_ls, q="lo")) == [case]
+
+
+def test_the_case_list_filters_by_status_province_agency_and_dates(world):
+    from victims.workflow import Status
+
+    old = CaseFactory(receiving_agency=world.border_ls, received_on=days_ago(400))
+    new = CaseFactory(receiving_agency=world.centre_ls, status=Status.IDENTIFIED)
+    user = world.approver_ls
+
+    assert set(case_list(user=user)) == {old, new}
+    assert list(case_list(user=user, status=Status.IDENTIFIED)) == [new]
+    assert list(case_list(user=user, receiving_agency=world.border_ls)) == [old]
+    assert list(case_list(user=user, received_to=days_ago(100))) == [old]
+    assert list(case_list(user=user, received_from=days_ago(100))) == [new]
+    assert set(case_list(user=user, province=world.lang_son)) == {old, new}
+    assert list(case_list(user=user, ordering="received_on")) == [old, new]
+    assert list(case_list(user=user, ordering="; DROP TABLE")) == [new, old]  # unknown: default order
