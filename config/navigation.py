@@ -16,6 +16,7 @@ class NavItem:
 
 ITEMS = [
     NavItem(_("Home"), "home", "house"),
+    NavItem(_("Case files"), "victims:case_list", "folder2-open", "case.view"),
     NavItem(_("Administrative units"), "accounts:admin_units", "geo-alt"),
 ]
 

@@ -15,6 +15,7 @@ admin.site.site_header = "Quản trị hệ thống hỗ trợ nạn nhân"
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("", include("accounts.urls")),
+    path("ho-so/", include("victims.urls")),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+app_name = "victims"
+
+# Two modules so the case pages and the intake wizard can grow independently.
+urlpatterns = [
+    path("", include("victims.urls_cases")),
+    path("", include("victims.urls_intake")),
+]
