@@ -1,0 +1,84 @@
+"""Read-only admin for support staff: facility work goes through the services (scope, capacity
+locks, licensing workflow, history), never through the admin."""
+
+from django.contrib import admin
+
+from .models import (
+    Facility,
+    Inspection,
+    Licence,
+    LicenceApplication,
+    LicenceStatusChange,
+    Stay,
+    StayExtension,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Facility)
+class FacilityAdmin(ReadOnlyAdmin):
+    list_display = ["code", "name", "type", "owner_agency", "province", "beds", "status"]
+    list_filter = ["type", "status", "province"]
+    search_fields = ["code", "name_folded"]
+    raw_id_fields = ["owner_agency", "province", "commune", "created_by"]
+
+
+class LicenceEventInline(admin.TabularInline):
+    model = LicenceStatusChange
+    extra = 0
+    can_delete = False
+    raw_id_fields = ["recorded_by"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Licence)
+class LicenceAdmin(ReadOnlyAdmin):
+    list_display = ["number", "facility", "issued_on", "valid_until", "status"]
+    list_filter = ["status"]
+    raw_id_fields = ["facility", "application"]
+    inlines = [LicenceEventInline]
+
+
+@admin.register(LicenceApplication)
+class LicenceApplicationAdmin(ReadOnlyAdmin):
+    list_display = ["facility", "kind", "submitted_on", "status", "appraisal_due", "decision_due"]
+    list_filter = ["status", "kind"]
+    raw_id_fields = ["facility", "previous_licence", "appraised_by", "decision_recorded_by", "created_by"]
+
+
+@admin.register(Inspection)
+class InspectionAdmin(ReadOnlyAdmin):
+    list_display = ["facility", "form", "kind", "status", "inspected_on", "follow_up_status"]
+    list_filter = ["status", "kind", "follow_up_status"]
+    raw_id_fields = ["facility", "lead_agency", "created_by"]
+
+
+@admin.register(Stay)
+class StayAdmin(ReadOnlyAdmin):
+    """Ids only: residents' names are shown in the scoped UI, not in the admin lists."""
+
+    list_display = ["pk", "facility", "case", "admitted_on", "ends_on", "discharged_on"]
+    list_filter = ["facility"]
+    raw_id_fields = ["facility", "case", "person", "accompanying", "transferred_from", "destination_facility",
+                     "admitted_by", "discharged_by"]
+
+
+@admin.register(StayExtension)
+class StayExtensionAdmin(ReadOnlyAdmin):
+    list_display = ["stay", "previous_ends_on", "new_ends_on", "decided_on", "decided_by"]
+    raw_id_fields = ["stay", "case", "decided_by", "decided_by_agency"]

@@ -1,0 +1,45 @@
+"""Scoped querysets: `visible_to(user, action)` is the one entry point for every facility model."""
+
+from django.db import models
+
+
+class FacilityQuerySet(models.QuerySet):
+    def visible_to(self, user, action: str):
+        from ..scoping import facility_scope
+
+        scope = facility_scope(user, action)
+        return self.none() if scope is None else self.filter(scope)
+
+
+class FacilityScopedQuerySet(models.QuerySet):
+    """Licences, applications, inspections: visible with their facility (owner or department)."""
+
+    def visible_to(self, user, action: str):
+        from ..scoping import facility_scope
+
+        scope = facility_scope(user, action, through_cases=False)
+        if scope is None:
+            return self.none()
+        from .facility import Facility
+
+        return self.filter(facility__in=Facility.objects.filter(scope))
+
+
+class InspectionQuerySet(FacilityScopedQuerySet):
+    def visible_to(self, user, action: str):
+        """A scheduled unannounced inspection is hidden from the facility's own agency."""
+        from ..scoping import inspection_scope
+
+        scope = inspection_scope(user, action)
+        return self.none() if scope is None else self.filter(scope)
+
+
+class StayQuerySet(models.QuerySet):
+    def visible_to(self, user, action: str):
+        from ..scoping import stay_scope
+
+        scope = stay_scope(user, action)
+        return self.none() if scope is None else self.filter(scope)
+
+    def current(self):
+        return self.filter(discharged_on__isnull=True)
