@@ -1,0 +1,219 @@
+"""Eligibility: the ONE function that says whether a person may receive an entitlement item.
+
+    check_eligibility(person=, case=, item=, on=, situation=) -> Eligibility(eligible, reasons)
+
+Everything it weighs comes from data: the policy version in force on the date (for the case's
+province), the item's eligible person categories, conditions and application window, and the facts
+of the case file (identification outcome and its confirmation date, nationality, age, whether the
+person is the victim or an accompanying child). The reasons are plain sentences in the user's
+language (Vietnamese first), e.g. "Người chưa thành niên đi cùng nạn nhân không thuộc đối tượng hỗ
+trợ học nghề theo NĐ 09/2013".
+
+Limits that depend on quantities (maximum days, one-off items already received) are enforced by
+the services, which know the person's other requests (`support.services.remaining_for`).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from victims.models import Case, CaseChild, IdentificationResult, Person
+from victims.text import add_months
+
+from .models import Condition, DocumentType, EntitlementItem, PersonCategory, PolicyVersion
+from .policy import version_in_force
+
+MISSION_ABROAD = "mission_abroad"
+
+# Which documents prove a documentary condition.
+CONDITION_DOCUMENTS: dict[str, frozenset[str]] = {
+    Condition.POOR_HOUSEHOLD: frozenset({DocumentType.POOR_HOUSEHOLD_CERTIFICATE}),
+    Condition.HARDSHIP_CERTIFIED: frozenset({
+        DocumentType.POOR_HOUSEHOLD_CERTIFICATE, DocumentType.NEAR_POOR_CERTIFICATE,
+        DocumentType.COMMUNE_HARDSHIP_CONFIRMATION,
+    }),
+}
+
+
+def _date(day: datetime.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What the request says about the person's circumstances on the application date."""
+
+    in_facility_stay: bool = False
+    document_types: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    message: str
+
+    def __str__(self):
+        return self.message
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    eligible: bool
+    category: str | None = None
+    reasons: tuple[Reason, ...] = ()
+
+    def __bool__(self):
+        return self.eligible
+
+    @property
+    def codes(self) -> list[str]:
+        return [r.code for r in self.reasons]
+
+    @property
+    def messages(self) -> list[str]:
+        return [r.message for r in self.reasons]
+
+
+@dataclass
+class Facts:
+    """The facts about one person in one case on one date (computed once, reused for many items)."""
+
+    person: Person
+    case: Case
+    on: datetime.date
+    version: PolicyVersion | None
+    category: str | None
+    category_reasons: list[Reason] = field(default_factory=list)
+    confirmed_on: datetime.date | None = None
+
+
+def identification_state(case: Case) -> tuple[str | None, datetime.date | None]:
+    """(latest identification result or None, date of the confirming document when identified)."""
+    outcome = case.identification_outcomes.order_by("-recorded_at", "-pk").first()
+    if outcome is None:
+        return None, None
+    confirmed = outcome.document_date if outcome.outcome == IdentificationResult.IDENTIFIED else None
+    return outcome.outcome, confirmed
+
+
+def facts_for(*, person: Person, case: Case, on: datetime.date) -> Facts:
+    result, confirmed_on = identification_state(case)
+    version = version_in_force(on, case.province)
+    reasons: list[Reason] = []
+    category = None
+    is_victim = person.pk == case.person_id
+    is_child = not is_victim and CaseChild.objects.filter(case=case, person=person).exists()
+
+    if not (is_victim or is_child):
+        reasons.append(Reason("not_in_case", _(
+            "This person is neither the victim nor an accompanying child in this case."
+        )))
+    elif result == IdentificationResult.NOT_VICTIM:
+        reasons.append(Reason("not_victim", _(
+            "The person was found not to be a victim of trafficking, so no support applies."
+        )))
+    elif is_child:
+        if person.age_on(on) is None:
+            reasons.append(Reason("child_age_unknown", _(
+                "The accompanying child's date or year of birth is not recorded."
+            )))
+        elif not person.is_minor_on(on):
+            reasons.append(Reason("child_adult", _(
+                "The accompanying person is 18 or older on %(date)s."
+            ) % {"date": _date(on)}))
+        else:
+            category = PersonCategory.ACCOMPANYING_MINOR
+    elif result == IdentificationResult.IDENTIFIED:
+        lives_here = bool(person.home_province_id or person.home_commune_id)
+        if person.nationality == "VN" or (not person.nationality and lives_here):
+            category = PersonCategory.VICTIM_CITIZEN
+        else:
+            category = PersonCategory.FOREIGN_VICTIM
+    else:  # received, or under identification
+        abroad = case.owning_agency.type.code == MISSION_ABROAD
+        category = PersonCategory.UNDER_IDENTIFICATION_ABROAD if abroad else PersonCategory.UNDER_IDENTIFICATION
+    return Facts(person=person, case=case, on=on, version=version, category=category,
+                 category_reasons=reasons, confirmed_on=confirmed_on)
+
+
+def check_eligibility(
+    *, person: Person, case: Case, item: EntitlementItem, on: datetime.date,
+    situation: Situation | None = None, facts: Facts | None = None,
+) -> Eligibility:
+    """Is `person` (the victim of `case` or a child who came with them) eligible for `item` on `on`?
+
+    `on` is the application date: it chooses the policy version. `facts` may be passed when checking
+    many items for the same person, case and date.
+    """
+    situation = situation or Situation()
+    if facts is None or (facts.person.pk, facts.case.pk, facts.on) != (person.pk, case.pk, on):
+        facts = facts_for(person=person, case=case, on=on)
+    version = item.version
+    reasons: list[Reason] = []
+
+    if facts.version is None:
+        reasons.append(Reason("no_version", _("No support policy is in force on %(date)s.") % {"date": _date(on)}))
+    elif facts.version.pk != version.pk:
+        reasons.append(Reason("version_not_in_force", _(
+            "%(version)s is not the policy in force on %(date)s (%(current)s is)."
+        ) % {"version": version.short_name, "date": _date(on), "current": facts.version.short_name}))
+
+    reasons.extend(facts.category_reasons)
+    if facts.category and facts.category not in item.eligible_categories:
+        reasons.append(Reason("category", _("%(category)s is not eligible for %(item)s under %(version)s.") % {
+            "category": PersonCategory(facts.category).label, "item": item.name_in_sentence,
+            "version": version.short_name,
+        }))
+
+    for condition in item.conditions:
+        reason = _check_condition(condition, item, person, situation)
+        if reason:
+            reasons.append(reason)
+
+    if item.application_window_months and facts.category:
+        months = item.application_window_months
+        if facts.confirmed_on is None:
+            reasons.append(Reason("window_no_confirmation", _(
+                "%(item)s must be applied for within %(months)s months of the confirmation that the "
+                "person is a victim; there is no such confirmation yet."
+            ) % {"item": item.name, "months": months}))
+        else:
+            until = add_months(facts.confirmed_on, months)
+            if on > until:
+                reasons.append(Reason("window_expired", _(
+                    "%(item)s must be applied for within %(months)s months of the confirmation of "
+                    "%(date)s, that is by %(until)s."
+                ) % {"item": item.name, "months": months, "date": _date(facts.confirmed_on),
+                     "until": _date(until)}))
+
+    return Eligibility(eligible=not reasons, category=facts.category, reasons=tuple(reasons))
+
+
+def _check_condition(condition: str, item: EntitlementItem, person: Person, situation: Situation) -> Reason | None:
+    if condition in CONDITION_DOCUMENTS:
+        if situation.document_types & CONDITION_DOCUMENTS[condition]:
+            return None
+        if condition == Condition.POOR_HOUSEHOLD:
+            return Reason(condition, _(
+                "%(item)s is only for victims from a poor household: attach the poor-household certificate."
+            ) % {"item": item.name})
+        return Reason(condition, _(
+            "%(item)s needs a poor or near-poor household certificate, or the commune's confirmation "
+            "of hardship."
+        ) % {"item": item.name})
+    if condition == Condition.FACILITY_STAY:
+        if situation.in_facility_stay:
+            return None
+        return Reason(condition, _("%(item)s is paid only during a stay in a support facility.") % {
+            "item": item.name,
+        })
+    if condition == Condition.NEEDS_INTERPRETER:
+        if person.interpreter_needed:
+            return None
+        return Reason(condition, _(
+            "%(item)s is for persons who need an interpreter (see the declaration)."
+        ) % {"item": item.name})
+    return Reason("unknown_condition", _("The condition %(condition)s cannot be checked.") % {
+        "condition": condition,
+    })

@@ -1,0 +1,48 @@
+"""Reading the policy data: which version is in force, what an item pays in a province."""
+
+import datetime
+
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import AdministrativeUnit
+
+from .models import EntitlementItem, PolicyVersion, ProvinceAmount
+
+NO_VERSION_MESSAGE = _("No support policy is in force on %(date)s.")
+
+
+def version_in_force(day: datetime.date, province: AdministrativeUnit | None = None) -> PolicyVersion | None:
+    """The version in force on `day`: the province's own version if it has one, else the national one."""
+    versions = PolicyVersion.objects.in_force_on(day)
+    if province is not None:
+        own = versions.filter(province=province).first()
+        if own is not None:
+            return own
+    return versions.filter(province__isnull=True).first()
+
+
+def amount_for(item: EntitlementItem, province: AdministrativeUnit | None, day: datetime.date) -> int | None:
+    """The amount per unit on `day`: the province's own amount if set for that day, else the default.
+
+    None means the actual cost (the policy fixes no amount).
+    """
+    if province is not None:
+        override = (
+            ProvinceAmount.objects.in_force_on(day).filter(item=item, province=province)
+            .values_list("amount", flat=True).first()
+        )
+        if override is not None:
+            return override
+    return item.default_amount
+
+
+def amounts_for(items, province, day) -> dict[int, int | None]:
+    """amount_for for many items in one query: item id -> amount."""
+    items = list(items)
+    amounts = {item.pk: item.default_amount for item in items}
+    if province is not None and items:
+        overrides = ProvinceAmount.objects.in_force_on(day).filter(
+            item__in=[i.pk for i in items], province=province,
+        ).values_list("item_id", "amount")
+        amounts.update(dict(overrides))
+    return amounts

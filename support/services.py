@@ -1,0 +1,890 @@
+"""Writes on support: requests, decisions, deliveries and payments, loans.
+
+Every service is keyword-only, runs in one transaction, validates and raises `ValidationError` keyed
+by field (lines as "lines.<n>" / "lines.<n>.<field>", n being the position in the `lines` argument),
+and re-checks the acting user's scope inside the transaction: an object outside the user's scope
+answers `Http404`. A user in scope without the right role or authority gets `PermissionDenied`.
+
+Invariants kept here (and tested with random sequences in tests/support/test_properties.py):
+- per person and item code, what is approved (plus what is still asked for, at request time) never
+  exceeds the item's maximum (plus its extension, once approved) nor its maximum amount;
+- per approved line, what is delivered or paid never exceeds what was approved;
+- a request is decided once (row lock); a decided request never changes, except that a later
+  approved request may supersede it (it then stops counting).
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pghistory
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import File
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Q, Sum, When
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Agency, Membership, User
+from accounts.roles import Action
+from victims.models import Case, CaseChild, Person
+from victims.scoping import memberships_allowing
+from victims.text import clean_text
+
+from .eligibility import Situation, check_eligibility, facts_for
+from .models import (
+    LOAN_TRANSITIONS,
+    DecisionNumberCounter,
+    DecisionOutcome,
+    Delivery,
+    DeliveryMethod,
+    EntitlementItem,
+    Lender,
+    LineDecision,
+    LineStatus,
+    Loan,
+    LoanRepayment,
+    LoanStatus,
+    PdfStatus,
+    RequestStatus,
+    SupportDecision,
+    SupportDocument,
+    SupportRequest,
+    SupportRequestLine,
+    Unit,
+)
+from .policy import amounts_for, version_in_force
+from .routing import deciding_agency
+from .working_days import add_working_days
+
+# Requests whose lines count against a person's limits.
+COUNTING_STATUSES = (RequestStatus.PENDING, RequestStatus.APPROVED, RequestStatus.PARTLY_APPROVED)
+DECIDED_STATUSES = (RequestStatus.APPROVED, RequestStatus.PARTLY_APPROVED, RequestStatus.REJECTED)
+APPROVED_LINE = (LineStatus.APPROVED, LineStatus.PARTLY_APPROVED)
+KEY_MAX_LENGTH = 64
+MAX_AMOUNT = 10**12  # one thousand billion đồng: anything above is a typing error
+
+
+@dataclass
+class LineInput:
+    """One requested item. `unit_amount` defaults to the policy amount; `amount` is the actual cost
+    for items without a fixed amount (and is computed for the others)."""
+
+    item: EntitlementItem
+    quantity: int = 1
+    unit_amount: int | None = None
+    amount: int | None = None
+    extension_requested: bool = False
+    note: str = ""
+
+
+@dataclass
+class DocumentInput:
+    document_type: str
+    number: str
+    issued_on: datetime.date | None = None
+    issued_by: str = ""
+    scan: File | None = None
+
+
+@dataclass
+class LineDecisionInput:
+    decision: str
+    approved_quantity: int | None = None
+    approved_amount: int | None = None
+    reason: str = ""
+
+
+@dataclass
+class Usage:
+    quantity: int = 0
+    amount: int = 0
+    extension_approved: bool = False
+
+
+@dataclass
+class _Errors:
+    errors: dict = field(default_factory=dict)
+
+    def add(self, key, message, code=None, **params):
+        self.errors.setdefault(key, []).append(ValidationError(message, code=code, params=params or None))
+
+    def raise_if_any(self):
+        if self.errors:
+            raise ValidationError(self.errors)
+
+
+def _history(user):
+    return pghistory.context(user=user.pk)
+
+
+def _text(value: str, key: str, max_length: int) -> str:
+    try:
+        value = clean_text(value or "")
+    except ValidationError as error:
+        raise ValidationError({key: error}) from None
+    if len(value) > max_length:
+        raise ValidationError({key: ValidationError(
+            _("Ensure this value has at most %(limit_value)d characters (it has %(show_value)d)."),
+            code="max_length", params={"limit_value": max_length, "show_value": len(value)},
+        )})
+    return value
+
+
+def _vnd(amount) -> str:
+    return f"{int(amount):,}".replace(",", ".") + " ₫"
+
+
+def _date(day: datetime.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _acting_membership(user, agency: Agency, action: str) -> Membership:
+    membership = memberships_allowing(user, action).filter(agency=agency).select_related("agency", "agency__type").first()
+    if membership is None:
+        raise PermissionDenied(gettext("You cannot do this for this agency."))
+    return membership
+
+
+def _locked_case(user, case, action: str) -> Case:
+    case_id = case.pk if isinstance(case, Case) else case
+    try:
+        return (
+            Case.objects.visible_to(user, action).select_for_update(of=("self",))
+            .select_related("person", "owning_agency__type", "province").get(pk=case_id)
+        )
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise Http404("No case matches the given query.") from None
+
+
+def _lock_person(person_id: int) -> Person:
+    """Serialises everything that counts against one person's limits."""
+    return Person.objects.select_for_update().get(pk=person_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# Limits
+# ---------------------------------------------------------------------------------------------
+
+def usage_for(
+    person, item_code: str, *, include_pending: bool = True, exclude_requests: tuple = (),
+) -> Usage:
+    """What already counts against a person's limit for an item code (across policy versions):
+    approved quantities and amounts of decided lines, and (at request time) what pending requests ask."""
+    person_id = person.pk if isinstance(person, Person) else person
+    statuses = COUNTING_STATUSES if include_pending else (RequestStatus.APPROVED, RequestStatus.PARTLY_APPROVED)
+    lines = SupportRequestLine.objects.filter(
+        request__person_id=person_id, item__code=item_code, request__status__in=statuses,
+    ).exclude(request_id__in=[r for r in exclude_requests if r])
+    totals = lines.aggregate(
+        quantity=Sum(models.Case(
+            When(status=LineStatus.PENDING, then=F("quantity")),
+            When(status__in=APPROVED_LINE, then=F("approved_quantity")),
+            default=0, output_field=models.BigIntegerField(),
+        )),
+        amount=Sum(models.Case(
+            When(status=LineStatus.PENDING, then=F("amount")),
+            When(status__in=APPROVED_LINE, then=F("approved_amount")),
+            default=0, output_field=models.BigIntegerField(),
+        )),
+        extended=models.Count("pk", filter=Q(extension_requested=True, status__in=APPROVED_LINE)),
+    )
+    return Usage(quantity=totals["quantity"] or 0, amount=totals["amount"] or 0,
+                 extension_approved=bool(totals["extended"]))
+
+
+def quantity_limit(item: EntitlementItem, extended: bool) -> int | None:
+    if item.max_quantity_per_person is None:
+        return None
+    extra = item.extension_quantity if (extended and item.extension_quantity) else 0
+    return item.max_quantity_per_person + extra
+
+
+def remaining_for(person, item: EntitlementItem, *, extended: bool = False) -> int | None:
+    """How many more days/items of `item` may still be requested for the person (None: no limit)."""
+    usage = usage_for(person, item.code)
+    limit = quantity_limit(item, extended or usage.extension_approved)
+    return None if limit is None else max(limit - usage.quantity, 0)
+
+
+def _check_limits(errors: _Errors, key: str, item: EntitlementItem, usage: Usage, quantity: int, amount: int,
+                  extension: bool) -> None:
+    limit = quantity_limit(item, extension or usage.extension_approved)
+    if limit is not None and usage.quantity + quantity > limit:
+        remaining = max(limit - usage.quantity, 0)
+        if item.is_one_off and usage.quantity:
+            errors.add(key, _("%(item)s is a one-off and has already been granted or requested for this person."),
+                       code="one_off", item=item.name)
+        elif item.extension_quantity and not extension and not usage.extension_approved:
+            errors.add(key, _("Only %(remaining)s more of %(item)s can be given (maximum %(max)s) unless an "
+                              "extension is requested and approved."),
+                       code="limit", item=item.name_in_sentence, remaining=remaining, max=limit)
+        else:
+            errors.add(key, _("Only %(remaining)s more of %(item)s can be given (maximum %(max)s)."),
+                       code="limit", item=item.name_in_sentence, remaining=remaining, max=limit)
+    if item.max_amount_per_person is not None and usage.amount + amount > item.max_amount_per_person:
+        errors.add(key, _("Only %(remaining)s more can be given for %(item)s (maximum %(max)s per person)."),
+                   code="amount_limit", item=item.name_in_sentence,
+                   remaining=_vnd(max(item.max_amount_per_person - usage.amount, 0)),
+                   max=_vnd(item.max_amount_per_person))
+
+
+# ---------------------------------------------------------------------------------------------
+# Requests
+# ---------------------------------------------------------------------------------------------
+
+def _requests_for_key(user, key: str) -> list[SupportRequest] | None:
+    found = list(SupportRequest.objects.filter(submission_key__startswith=f"{key}:").order_by("pk"))
+    if not found:
+        return None
+    if any(r.requested_by_id != user.pk for r in found):
+        raise ValidationError({"idempotency_key": ValidationError(
+            _("This form has already been used. Open a new form."), code="reused",
+        )})
+    return found
+
+
+def support_request_create(
+    *, user: User, agency: Agency, case: Case, person: Person, application_date: datetime.date,
+    lines: list[LineInput], documents: list[DocumentInput] = (), in_facility_stay: bool = False,
+    note: str = "", supersedes: SupportRequest | None = None, idempotency_key: str = "",
+) -> list[SupportRequest]:
+    """Request support for a person of a case, on behalf of the user's agency.
+
+    The policy version in force on the application date is applied and stored. Items decided by
+    different authorities become separate requests, each routed to the agency holding the authority
+    for the case (e.g. the department of the case's province). Returns the requests made; submitting
+    the same form (`idempotency_key`) again returns them instead of making new ones.
+    """
+    key = _text(idempotency_key, "idempotency_key", KEY_MAX_LENGTH)
+    if key and (existing := _requests_for_key(user, key)):
+        return existing
+    try:
+        return _create_requests(
+            user=user, agency=agency, case=case, person=person, application_date=application_date,
+            lines=list(lines), documents=list(documents), in_facility_stay=in_facility_stay,
+            note=note, supersedes=supersedes, key=key,
+        )
+    except IntegrityError:
+        if key and (existing := _requests_for_key(user, key)):
+            return existing
+        raise
+
+
+def _create_requests(*, user, agency, case, person, application_date, lines, documents, in_facility_stay,
+                     note, supersedes, key) -> list[SupportRequest]:
+    note = _text(note, "note", 2000)
+    with transaction.atomic(), _history(user):
+        _acting_membership(user, agency, Action.SUPPORT_REQUEST)
+        case = _locked_case(user, case, Action.SUPPORT_REQUEST)
+        errors = _Errors()
+        is_child = CaseChild.objects.filter(case=case, person_id=person.pk).exists()
+        if person.pk != case.person_id and not is_child:
+            raise ValidationError({"person": ValidationError(
+                _("Choose the victim of this case or a child who came with them."), code="not_in_case",
+            )})
+        person = _lock_person(person.pk)
+
+        today = timezone.localdate()
+        if application_date is None:
+            errors.add("application_date", _("Enter the application date."), code="required")
+            errors.raise_if_any()
+        if application_date > today:
+            errors.add("application_date", _("This date cannot be in the future."), code="future")
+        if application_date < case.received_on:
+            errors.add("application_date", _("The application date is before the reception date (%(date)s)."),
+                       code="before_reception", date=_date(case.received_on))
+        errors.raise_if_any()
+
+        version = version_in_force(application_date, case.province)
+        if version is None:
+            raise ValidationError({"application_date": ValidationError(
+                _("No support policy is in force on %(date)s."), code="no_version",
+                params={"date": _date(application_date)},
+            )})
+        if not lines:
+            raise ValidationError({"lines": ValidationError(_("Choose at least one item."), code="required")})
+
+        if supersedes is not None:
+            supersedes = _check_supersedable(case, person, supersedes)
+
+        documents = [_clean_document(errors, i, d) for i, d in enumerate(documents)]
+        situation = Situation(
+            in_facility_stay=in_facility_stay,
+            document_types=frozenset(d.document_type for d in documents),
+        )
+        facts = facts_for(person=person, case=case, on=application_date)
+        amounts = amounts_for([line.item for line in lines], case.province, application_date)
+        seen: set[str] = set()
+        prepared: list[tuple[LineInput, SupportRequestLine]] = []
+        for index, line in enumerate(lines):
+            prepared_line = _prepare_line(
+                errors, index, line, version=version, amounts=amounts, seen=seen, person=person, case=case,
+                application_date=application_date, situation=situation, facts=facts, supersedes=supersedes,
+            )
+            if prepared_line is not None:
+                prepared.append((line, prepared_line))
+        errors.raise_if_any()
+
+        groups: dict[str, list[SupportRequestLine]] = defaultdict(list)
+        for line, prepared_line in prepared:
+            groups[line.item.deciding_authority].append(prepared_line)
+        routes = {}
+        for authority in groups:
+            routes[authority] = deciding_agency(authority, case, agency)
+
+        created = []
+        stored_scans: dict[int, str] = {}
+        for authority, request_lines in groups.items():
+            deadline = max(line.item.deadline_days for line in request_lines)
+            request = SupportRequest.objects.create(
+                case=case, person=person, version=version, requesting_agency=agency, requested_by=user,
+                authority=authority, deciding_agency=routes[authority], application_date=application_date,
+                due_date=add_working_days(application_date, deadline), in_facility_stay=in_facility_stay,
+                note=note, submission_key=f"{key}:{authority}" if key else "",
+            )
+            for line in request_lines:
+                line.request = request
+                line.save()
+            for index, document in enumerate(documents):
+                row = SupportDocument(
+                    request=request, document_type=document.document_type, number=document.number,
+                    issued_on=document.issued_on, issued_by=document.issued_by, uploaded_by=user,
+                )
+                if index in stored_scans:
+                    row.scan.name = stored_scans[index]
+                elif document.scan is not None:
+                    row.scan = document.scan
+                row.save()
+                if row.scan:
+                    stored_scans[index] = row.scan.name
+            created.append(request)
+        if supersedes is not None:
+            # One new request replaces the old decision: the one about the same items, else the first.
+            old_codes = set(supersedes.lines.values_list("item__code", flat=True))
+            target = next((r for r in created if old_codes & {line.item.code for line in groups[r.authority]}),
+                          created[0])
+            target.supersedes = supersedes
+            target.save(update_fields=["supersedes", "updated_at"])
+        if not SupportRequest.objects.visible_to(user, Action.SUPPORT_REQUEST).filter(
+            pk__in=[r.pk for r in created]
+        ).count() == len(created):
+            raise Http404("No case matches the given query.")
+        return created
+
+
+def _check_supersedable(case, person, old: SupportRequest) -> SupportRequest:
+    try:
+        old = SupportRequest.objects.select_for_update(of=("self",)).get(pk=old.pk, case=case)
+    except SupportRequest.DoesNotExist:
+        raise ValidationError({"supersedes": ValidationError(
+            _("The request to supersede is not part of this case."), code="invalid",
+        )}) from None
+    if old.person_id != person.pk:
+        raise ValidationError({"supersedes": ValidationError(
+            _("A new request supersedes a decision for the same person."), code="other_person",
+        )})
+    if old.status not in DECIDED_STATUSES:
+        raise ValidationError({"supersedes": ValidationError(
+            _("Only a decided request can be superseded."), code="not_decided",
+        )})
+    if SupportRequest.objects.filter(supersedes=old, status=RequestStatus.PENDING).exists():
+        raise ValidationError({"supersedes": ValidationError(
+            _("Another request superseding this decision is already waiting for a decision."), code="pending",
+        )})
+    if Delivery.objects.filter(line__request=old).exists():
+        raise ValidationError({"supersedes": ValidationError(
+            _("Support has already been delivered or paid under this decision; it cannot be superseded."),
+            code="delivered",
+        )})
+    return old
+
+
+def _clean_document(errors: _Errors, index: int, document: DocumentInput) -> DocumentInput:
+    from .models import DocumentType
+
+    key = f"documents.{index}"
+    if document.document_type not in DocumentType.values:
+        errors.add(f"{key}.document_type", _("Choose the kind of document."), code="invalid")
+    number = _text(document.number, f"{key}.number", 60)
+    if not number:
+        errors.add(f"{key}.number", _("Enter the document's number."), code="required")
+    if document.issued_on and document.issued_on > timezone.localdate():
+        errors.add(f"{key}.issued_on", _("This date cannot be in the future."), code="future")
+    return DocumentInput(document_type=document.document_type, number=number, issued_on=document.issued_on,
+                         issued_by=_text(document.issued_by, f"{key}.issued_by", 255), scan=document.scan)
+
+
+def _prepare_line(errors, index, line: LineInput, *, version, amounts, seen, person, case, application_date,
+                  situation, facts, supersedes) -> SupportRequestLine | None:
+    key = f"lines.{index}"
+    item = line.item
+    if item.version_id != version.pk:
+        errors.add(key, _("%(item)s is not part of %(version)s, the policy in force on %(date)s."),
+                   code="wrong_version", item=item.name, version=version.short_name, date=_date(application_date))
+        return None
+    if item.code in seen:
+        errors.add(key, _("%(item)s is listed twice."), code="duplicate", item=item.name)
+        return None
+    seen.add(item.code)
+    eligibility = check_eligibility(person=person, case=case, item=item, on=application_date,
+                                    situation=situation, facts=facts)
+    if not eligibility:
+        for reason in eligibility.reasons:
+            errors.add(key, reason.message, code=f"ineligible_{reason.code}")
+        return None
+
+    quantity = line.quantity
+    if quantity is None or quantity < 1:
+        errors.add(f"{key}.quantity", _("Enter a quantity of at least 1."), code="min_value")
+        return None
+    if item.is_one_off and quantity != 1:
+        errors.add(f"{key}.quantity", _("A one-off item is given once: the quantity is 1."), code="one_off")
+        return None
+    policy_amount = amounts.get(item.pk)
+    if item.unit != Unit.ACTUAL_COST and policy_amount is not None:
+        unit_amount = policy_amount if line.unit_amount is None else line.unit_amount
+        if unit_amount < 0:
+            errors.add(f"{key}.unit_amount", _("The amount cannot be negative."), code="min_value")
+            return None
+        if unit_amount > policy_amount:
+            errors.add(f"{key}.unit_amount", _("The amount cannot be more than %(amount)s %(unit)s set by the policy."),
+                       code="above_policy", amount=_vnd(policy_amount), unit=item.get_unit_display())
+            return None
+        amount = quantity * unit_amount
+    else:
+        unit_amount = 0
+        amount = line.amount
+        if amount is None:
+            errors.add(f"{key}.amount", _("Enter the cost."), code="required")
+            return None
+        if amount < 0:
+            errors.add(f"{key}.amount", _("The amount cannot be negative."), code="min_value")
+            return None
+        if policy_amount is not None and amount > policy_amount * quantity:
+            errors.add(f"{key}.amount", _("The amount cannot be more than %(amount)s set by the policy."),
+                       code="above_policy", amount=_vnd(policy_amount * quantity))
+            return None
+    if amount > MAX_AMOUNT:
+        errors.add(f"{key}.amount", _("This amount is too large."), code="max_value")
+        return None
+
+    usage = usage_for(person, item.code, exclude_requests=(supersedes.pk if supersedes else None,))
+    base_limit = quantity_limit(item, extended=False)
+    extension = bool(line.extension_requested)
+    if extension and not item.extension_quantity:
+        errors.add(f"{key}.extension_requested", _("%(item)s cannot be extended."), code="no_extension",
+                   item=item.name)
+        return None
+    if extension and (base_limit is None or usage.quantity + quantity <= base_limit or usage.extension_approved):
+        extension = False  # within the maximum: nothing to extend
+    before = len(errors.errors.get(key, []))
+    _check_limits(errors, key, item, usage, quantity, amount, extension)
+    if len(errors.errors.get(key, [])) > before:
+        return None
+    return SupportRequestLine(
+        item=item, quantity=quantity, unit_amount=unit_amount, amount=amount, extension_requested=extension,
+        note=_text(line.note, f"{key}.note", 500),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Decisions
+# ---------------------------------------------------------------------------------------------
+
+def can_decide(user, request: SupportRequest) -> bool:
+    """Is the user a competent approver for this request (and not its requester)?"""
+    return (
+        request.is_pending
+        and request.requested_by_id != user.pk
+        and memberships_allowing(user, Action.SUPPORT_DECIDE).filter(agency_id=request.deciding_agency_id).exists()
+    )
+
+
+def _next_decision_number(agency: Agency, year: int) -> int:
+    """A locked counter row per agency and year: never MAX()+1, never reused."""
+    DecisionNumberCounter.objects.bulk_create([DecisionNumberCounter(agency=agency, year=year)], ignore_conflicts=True)
+    counter = DecisionNumberCounter.objects.select_for_update().get(agency=agency, year=year)
+    counter.last_value += 1
+    counter.save(update_fields=["last_value"])
+    return counter.last_value
+
+
+def document_number(number: int, agency: Agency) -> str:
+    """'12/QĐ-SYT-LS': number / kind of document (QĐ: quyết định) - issuing agency's code."""
+    return f"{number}/QĐ-{agency.code}"
+
+
+def support_request_decide(
+    *, user: User, request: SupportRequest, lines: dict[int, LineDecisionInput], note: str = "",
+    decision_date: datetime.date | None = None,
+) -> SupportDecision:
+    """Approve, partly approve or reject a request, line by line (`lines`: line id -> decision).
+
+    Decided once: the request row is locked and must still be pending. Only an approver of the
+    deciding agency may decide, and never the person who made the request. Approvals are checked
+    against the person's limits again (other requests may have been approved meanwhile); approved
+    decisions get a document number and their PDF is rendered by a Celery task after commit.
+    """
+    note = _text(note, "note", 2000)
+    with transaction.atomic(), _history(user):
+        try:
+            request = (
+                SupportRequest.objects.visible_to(user, Action.SUPPORT_DECIDE)
+                .select_for_update(of=("self",)).select_related("deciding_agency", "version").get(pk=request.pk)
+            )
+        except SupportRequest.DoesNotExist:
+            raise Http404("No support request matches the given query.") from None
+        if not request.is_pending:
+            raise ValidationError({"__all__": ValidationError(
+                _("This request has already been decided (%(status)s)."), code="already_decided",
+                params={"status": request.get_status_display()},
+            )})
+        membership = memberships_allowing(user, Action.SUPPORT_DECIDE).filter(
+            agency_id=request.deciding_agency_id
+        ).select_related("agency").first()
+        if membership is None:
+            raise PermissionDenied(gettext("Only an approver of %(agency)s may decide this request.") % {
+                "agency": request.deciding_agency.name,
+            })
+        if request.requested_by_id == user.pk:
+            raise PermissionDenied(gettext("You cannot decide a request you made yourself."))
+        _lock_person(request.person_id)
+
+        errors = _Errors()
+        today = timezone.localdate()
+        decision_date = decision_date or today
+        if decision_date > today:
+            errors.add("decision_date", _("This date cannot be in the future."), code="future")
+        elif decision_date < request.application_date:
+            errors.add("decision_date", _("The decision cannot be dated before the application (%(date)s)."),
+                       code="before_application", date=_date(request.application_date))
+
+        request_lines = list(request.lines.select_related("item").order_by("pk"))
+        for line in request_lines:
+            given = lines.get(line.pk)
+            _decide_line(errors, line, given, request)
+        errors.raise_if_any()
+
+        approved = [line for line in request_lines if line.status in APPROVED_LINE]
+        if not approved:
+            outcome = DecisionOutcome.REJECTED
+        elif all(line.status == LineStatus.APPROVED for line in request_lines):
+            outcome = DecisionOutcome.APPROVED
+        else:
+            outcome = DecisionOutcome.PARTLY_APPROVED
+        for line in request_lines:
+            line.save(update_fields=["status", "approved_quantity", "approved_amount", "decision_reason"])
+
+        decision = SupportDecision(
+            request=request, agency=membership.agency, decided_by=user, decision_date=decision_date,
+            outcome=outcome, note=note, year=decision_date.year,
+        )
+        if outcome != DecisionOutcome.REJECTED:
+            decision.number = _next_decision_number(membership.agency, decision_date.year)
+            decision.document_number = document_number(decision.number, membership.agency)
+            decision.pdf_status = PdfStatus.PENDING
+        decision.save()
+        request.status = outcome  # the outcome codes are request statuses
+        request.save(update_fields=["status", "updated_at"])
+
+        if request.supersedes_id and outcome != DecisionOutcome.REJECTED:
+            old = SupportRequest.objects.select_for_update(of=("self",)).get(pk=request.supersedes_id)
+            if Delivery.objects.filter(line__request=old).exists():
+                raise ValidationError({"__all__": ValidationError(
+                    _("Support was delivered under the decision this request supersedes; it cannot be replaced."),
+                    code="delivered",
+                )})
+            old.status = RequestStatus.SUPERSEDED
+            old.save(update_fields=["status", "updated_at"])
+
+        if decision.pdf_status == PdfStatus.PENDING:
+            from .tasks import render_decision_pdf
+
+            render_decision_pdf.delay_on_commit(decision.pk)
+        return decision
+
+
+def _decide_line(errors: _Errors, line: SupportRequestLine, given: LineDecisionInput | None, request) -> None:
+    key = f"lines.{line.pk}"
+    item = line.item
+    if given is None or given.decision not in LineDecision.values:
+        errors.add(f"{key}.decision", _("Choose approve, approve in part or reject."), code="required")
+        return
+    reason = _text(given.reason, f"{key}.reason", 2000)
+    if given.decision == LineDecision.APPROVE:
+        quantity, amount = line.quantity, line.amount
+    elif given.decision == LineDecision.REJECT:
+        quantity, amount = 0, 0
+    else:
+        quantity = line.quantity if given.approved_quantity is None else given.approved_quantity
+        if quantity < 0 or quantity > line.quantity:
+            errors.add(f"{key}.approved_quantity", _("Approve between 0 and %(max)s."), code="range", max=line.quantity)
+            return
+        if given.approved_amount is None:
+            amount = quantity * line.unit_amount if item.priced_per_unit and line.unit_amount else (
+                line.amount if quantity == line.quantity else None)
+            if amount is None:
+                errors.add(f"{key}.approved_amount", _("Enter the amount approved."), code="required")
+                return
+        else:
+            amount = given.approved_amount
+        ceiling = quantity * line.unit_amount if line.unit_amount else line.amount
+        if amount < 0 or amount > min(ceiling, line.amount):
+            errors.add(f"{key}.approved_amount", _("Approve between 0 and %(max)s."), code="range",
+                       max=_vnd(min(ceiling, line.amount)))
+            return
+    if quantity == 0 or (amount == 0 and line.amount > 0):
+        line.status, quantity, amount = LineStatus.REJECTED, 0, 0
+    elif quantity == line.quantity and amount == line.amount:
+        line.status = LineStatus.APPROVED
+    else:
+        line.status = LineStatus.PARTLY_APPROVED
+    if line.status != LineStatus.APPROVED and not reason:
+        errors.add(f"{key}.reason", _("Give the reason for rejecting or reducing this item."), code="required")
+        return
+    if line.status != LineStatus.REJECTED:
+        usage = usage_for(request.person_id, item.code, include_pending=False,
+                          exclude_requests=(request.pk, request.supersedes_id))
+        before = len(errors.errors.get(key, []))
+        _check_limits(errors, key, item, usage, quantity, amount, line.extension_requested)
+        if len(errors.errors.get(key, [])) > before:
+            return
+    line.approved_quantity, line.approved_amount, line.decision_reason = quantity, amount, reason
+
+
+def decision_requeue_pdf(*, user: User, decision: SupportDecision) -> SupportDecision:
+    """Render a decision's PDF again (after a failure), for users who may see the decision."""
+    with transaction.atomic(), _history(user):
+        try:
+            decision = SupportDecision.objects.visible_to(user, Action.SUPPORT_VIEW).select_for_update(
+                of=("self",)).get(pk=decision.pk)
+        except SupportDecision.DoesNotExist:
+            raise Http404("No decision matches the given query.") from None
+        if decision.outcome == DecisionOutcome.REJECTED:
+            raise ValidationError({"__all__": ValidationError(_("A rejection has no decision document."))})
+        if decision.pdf_status == PdfStatus.PENDING:
+            return decision
+        decision.pdf_status = PdfStatus.PENDING
+        decision.pdf_error = ""
+        decision.save(update_fields=["pdf_status", "pdf_error"])
+        from .tasks import render_decision_pdf
+
+        render_decision_pdf.delay_on_commit(decision.pk)
+        return decision
+
+
+# ---------------------------------------------------------------------------------------------
+# Delivery and payment
+# ---------------------------------------------------------------------------------------------
+
+def delivery_record(
+    *, user: User, agency: Agency, line: SupportRequestLine, delivered_on: datetime.date, method: str,
+    quantity: int = 0, amount: int = 0, delivered_by_name: str = "", receipt_number: str = "",
+    receipt_scan: File | None = None, note: str = "", idempotency_key: str = "",
+) -> Delivery:
+    """Record what was delivered or paid against an approved line; never more than approved."""
+    key = _text(idempotency_key, "idempotency_key", KEY_MAX_LENGTH)
+    if key and (existing := Delivery.objects.filter(submission_key=key).first()):
+        if existing.recorded_by_id != user.pk:
+            raise ValidationError({"idempotency_key": _("This form has already been used. Open a new form.")})
+        return existing
+    try:
+        with transaction.atomic(), _history(user):
+            return _record_delivery(
+                user=user, agency=agency, line=line, delivered_on=delivered_on, method=method, quantity=quantity,
+                amount=amount, delivered_by_name=delivered_by_name, receipt_number=receipt_number,
+                receipt_scan=receipt_scan, note=note, key=key,
+            )
+    except IntegrityError:
+        if key and (existing := Delivery.objects.filter(submission_key=key, recorded_by=user).first()):
+            return existing
+        raise
+
+
+def _record_delivery(*, user, agency, line, delivered_on, method, quantity, amount, delivered_by_name,
+                     receipt_number, receipt_scan, note, key) -> Delivery:
+    _acting_membership(user, agency, Action.SUPPORT_DELIVER)
+    try:
+        line = (
+            SupportRequestLine.objects.visible_to(user, Action.SUPPORT_DELIVER)
+            .select_for_update(of=("self",)).select_related("request", "item").get(pk=line.pk)
+        )
+    except SupportRequestLine.DoesNotExist:
+        raise Http404("No approved item matches the given query.") from None
+    request = line.request
+    errors = _Errors()
+    if request.status not in (RequestStatus.APPROVED, RequestStatus.PARTLY_APPROVED) or not line.is_approved:
+        raise ValidationError({"line": ValidationError(
+            _("Only approved items of a decision in force can be delivered or paid."), code="not_approved",
+        )})
+    if SupportRequest.objects.filter(supersedes=request, status=RequestStatus.PENDING).exists():
+        raise ValidationError({"line": ValidationError(
+            _("A request superseding this decision is waiting for a decision: deliver after it is decided."),
+            code="being_superseded",
+        )})
+    decided_on = request.decision.decision_date
+    if method not in DeliveryMethod.values:
+        errors.add("method", _("Choose how the support was given."), code="invalid")
+    if delivered_on is None:
+        errors.add("delivered_on", _("Enter the date."), code="required")
+    elif delivered_on > timezone.localdate():
+        errors.add("delivered_on", _("This date cannot be in the future."), code="future")
+    elif delivered_on < decided_on:
+        errors.add("delivered_on", _("Support is delivered after the decision (%(date)s)."), code="before_decision",
+                   date=_date(decided_on))
+    quantity, amount = int(quantity or 0), int(amount or 0)
+    if quantity < 0:
+        errors.add("quantity", _("The quantity cannot be negative."), code="min_value")
+    if amount < 0:
+        errors.add("amount", _("The amount cannot be negative."), code="min_value")
+    if quantity == 0 and amount == 0 and not errors.errors:
+        errors.add("amount", _("Enter the amount paid or the quantity delivered."), code="required")
+    totals = line.deliveries.aggregate(quantity=Sum("quantity"), amount=Sum("amount"))
+    delivered_quantity, paid = totals["quantity"] or 0, totals["amount"] or 0
+    if quantity > 0 and delivered_quantity + quantity > line.approved_quantity:
+        errors.add("quantity", _("Only %(remaining)s more can be delivered (approved: %(approved)s)."), code="above_approval",
+                   remaining=max(line.approved_quantity - delivered_quantity, 0), approved=line.approved_quantity)
+    if amount > 0 and paid + amount > line.approved_amount:
+        errors.add("amount", _("Only %(remaining)s more can be paid (approved: %(approved)s)."), code="above_approval",
+                   remaining=_vnd(max(line.approved_amount - paid, 0)), approved=_vnd(line.approved_amount))
+    errors.raise_if_any()
+    delivery = Delivery(
+        line=line, delivered_on=delivered_on, method=method, quantity=quantity, amount=amount,
+        delivered_by_agency=agency, delivered_by_name=_text(delivered_by_name, "delivered_by_name", 150),
+        receipt_number=_text(receipt_number, "receipt_number", 60), note=_text(note, "note", 500),
+        recorded_by=user, submission_key=key,
+    )
+    if receipt_scan is not None:
+        delivery.receipt_scan = receipt_scan
+    delivery.save()
+    return delivery
+
+
+# ---------------------------------------------------------------------------------------------
+# Loans (regime 6)
+# ---------------------------------------------------------------------------------------------
+
+def loan_create(
+    *, user: User, agency: Agency, case: Case, lender: str, amount: int, term_months: int, purpose: str,
+    applied_on: datetime.date, lender_name: str = "", interest_rate=None, idempotency_key: str = "",
+) -> Loan:
+    """Record a preferential loan applied for by the victim of a case (the lender decides)."""
+    key = _text(idempotency_key, "idempotency_key", KEY_MAX_LENGTH)
+    if key and (existing := Loan.objects.filter(submission_key=key).first()):
+        if existing.recorded_by_id != user.pk:
+            raise ValidationError({"idempotency_key": _("This form has already been used. Open a new form.")})
+        return existing
+    with transaction.atomic(), _history(user):
+        _acting_membership(user, agency, Action.SUPPORT_DELIVER)
+        case = _locked_case(user, case, Action.SUPPORT_DELIVER)
+        errors = _Errors()
+        if lender not in Lender.values:
+            errors.add("lender", _("Choose the lender."), code="invalid")
+        lender_name = _text(lender_name, "lender_name", 255)
+        if lender == Lender.OTHER and not lender_name:
+            errors.add("lender_name", _("Name the lender."), code="required")
+        if amount is None or amount <= 0:
+            errors.add("amount", _("Enter an amount above zero."), code="min_value")
+        elif amount > MAX_AMOUNT:
+            errors.add("amount", _("This amount is too large."), code="max_value")
+        if not term_months or term_months <= 0 or term_months > 240:
+            errors.add("term_months", _("Enter a term between 1 and 240 months."), code="range")
+        if interest_rate is not None and not (0 <= interest_rate <= 100):
+            errors.add("interest_rate", _("Enter a rate between 0 and 100."), code="range")
+        purpose = _text(purpose, "purpose", 255)
+        if not purpose:
+            errors.add("purpose", _("Say what the loan is for."), code="required")
+        if applied_on is None:
+            errors.add("applied_on", _("Enter the date."), code="required")
+        elif applied_on > timezone.localdate():
+            errors.add("applied_on", _("This date cannot be in the future."), code="future")
+        elif applied_on < case.received_on:
+            errors.add("applied_on", _("The application date is before the reception date (%(date)s)."),
+                       code="before_reception", date=_date(case.received_on))
+        errors.raise_if_any()
+        try:
+            with transaction.atomic():
+                return Loan.objects.create(
+                    case=case, person=case.person, lender=lender, lender_name=lender_name, amount=amount,
+                    term_months=term_months, interest_rate=interest_rate, purpose=purpose, applied_on=applied_on,
+                    agency=agency, recorded_by=user, submission_key=key,
+                )
+        except IntegrityError:
+            existing = Loan.objects.filter(submission_key=key, recorded_by=user).first() if key else None
+            if existing is None:
+                raise
+            return existing
+
+
+def _locked_loan(user, loan) -> Loan:
+    try:
+        return Loan.objects.visible_to(user, Action.SUPPORT_DELIVER).select_for_update(of=("self",)).get(pk=loan.pk)
+    except Loan.DoesNotExist:
+        raise Http404("No loan matches the given query.") from None
+
+
+def loan_update_status(*, user: User, loan: Loan, status: str, disbursed_on: datetime.date | None = None) -> Loan:
+    with transaction.atomic(), _history(user):
+        loan = _locked_loan(user, loan)
+        if status not in LOAN_TRANSITIONS.get(loan.status, frozenset()):
+            raise ValidationError({"status": ValidationError(
+                _("A loan cannot go from %(from)s to %(to)s."), code="invalid_transition",
+                params={"from": loan.get_status_display(),
+                        "to": LoanStatus(status).label if status in LoanStatus.values else status},
+            )})
+        if status == LoanStatus.DISBURSED and loan.status != LoanStatus.OVERDUE:
+            if disbursed_on is None:
+                raise ValidationError({"disbursed_on": ValidationError(_("Enter the date."), code="required")})
+            if disbursed_on > timezone.localdate() or disbursed_on < loan.applied_on:
+                raise ValidationError({"disbursed_on": ValidationError(
+                    _("The money is disbursed between the application (%(date)s) and today."), code="range",
+                    params={"date": _date(loan.applied_on)},
+                )})
+            loan.disbursed_on = disbursed_on
+        loan.status = status
+        loan.save(update_fields=["status", "disbursed_on", "updated_at"])
+        return loan
+
+
+def loan_repayment_record(
+    *, user: User, loan: Loan, paid_on: datetime.date, amount: int, note: str = "",
+) -> LoanRepayment:
+    """Record a repayment; the loan is repaid when the repayments reach its amount, never beyond."""
+    with transaction.atomic(), _history(user):
+        loan = _locked_loan(user, loan)
+        errors = _Errors()
+        if loan.status not in (LoanStatus.DISBURSED, LoanStatus.OVERDUE):
+            raise ValidationError({"__all__": ValidationError(
+                _("Repayments are recorded for a disbursed loan."), code="not_disbursed",
+            )})
+        repaid = loan.repayments.aggregate(total=Sum("amount"))["total"] or 0
+        if paid_on is None:
+            errors.add("paid_on", _("Enter the date."), code="required")
+        elif paid_on > timezone.localdate():
+            errors.add("paid_on", _("This date cannot be in the future."), code="future")
+        elif loan.disbursed_on and paid_on < loan.disbursed_on:
+            errors.add("paid_on", _("A repayment comes after the disbursement (%(date)s)."), code="before",
+                       date=_date(loan.disbursed_on))
+        if amount is None or amount <= 0:
+            errors.add("amount", _("Enter an amount above zero."), code="min_value")
+        elif repaid + amount > loan.amount:
+            errors.add("amount", _("Only %(remaining)s is still owed."), code="above_owed",
+                       remaining=_vnd(loan.amount - repaid))
+        errors.raise_if_any()
+        repayment = LoanRepayment.objects.create(
+            loan=loan, paid_on=paid_on, amount=amount, note=_text(note, "note", 255), recorded_by=user,
+        )
+        if repaid + amount == loan.amount:
+            loan.status = LoanStatus.REPAID
+            loan.save(update_fields=["status", "updated_at"])
+        return repayment
+
+
+__all__ = [
+    "DocumentInput", "LineDecisionInput", "LineInput", "Usage", "can_decide", "decision_requeue_pdf",
+    "delivery_record", "document_number", "loan_create", "loan_repayment_record", "loan_update_status",
+    "quantity_limit", "remaining_for", "support_request_create", "support_request_decide", "usage_for",
+]
