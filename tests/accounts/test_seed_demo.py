@@ -29,3 +29,13 @@ def test_demo_logins_are_printed(capsys):
     call_command("seed_demo", "--logins")
     out = capsys.readouterr().out
     assert "bienphong.ls" in out and "pheduyet.ls" in out and "Demo@2026" in out
+
+
+def test_seed_demo_gives_realistic_cases_in_every_status():
+    from victims.models import Case
+    from victims.workflow import Status
+
+    call_command("seed_demo")
+
+    assert set(Case.objects.values_list("status", flat=True)) == set(Status.values)
+    assert Case.objects.filter(children__isnull=False).exists()

@@ -2,7 +2,16 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from accounts.demo import DEMO_PASSWORD, demo_logins, seed_organisations
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+from accounts.demo import DEMO_PASSWORD, demo_logins
+
+# Each app's demo loader, in dependency order; each is idempotent and returns whether it created data.
+DEMO_LOADERS = [
+    "accounts.demo.seed_organisations",
+    "victims.demo.seed_cases",
+]
 
 
 class Command(BaseCommand):
@@ -17,9 +26,10 @@ class Command(BaseCommand):
         if logins:
             self.print_logins()
             return
-        created = seed_organisations()
+        with transaction.atomic():
+            created = [path for path in DEMO_LOADERS if import_string(path)()]
         if created:
-            self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+            self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {', '.join(created)}."))
         else:
             self.stdout.write("Demo data already present; nothing to do.")
 
