@@ -18,6 +18,7 @@ ITEMS = [
     NavItem(_("Home"), "home", "house"),
     NavItem(_("Case files"), "victims:case_list", "folder2-open", "case.view"),
     NavItem(_("Facilities"), "facilities:list", "building", "facility.view"),
+    NavItem(_("Support"), "support:request_list", "heart-pulse", "support.view"),
     NavItem(_("Administrative units"), "accounts:admin_units", "geo-alt"),
 ]
 

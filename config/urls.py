@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("ho-so/", include("victims.urls")),
     path("co-so/", include("facilities.urls")),
+    path("ho-tro/", include("support.urls")),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AdministrativeUnit
 
-from .models import EntitlementItem, PolicyVersion, ProvinceAmount
+from .models import EntitlementItem, PolicyParameter, PolicyVersion, ProvinceAmount
 
 NO_VERSION_MESSAGE = _("No support policy is in force on %(date)s.")
 
@@ -46,3 +46,14 @@ def amounts_for(items, province, day) -> dict[int, int | None]:
         ).values_list("item_id", "amount")
         amounts.update(dict(overrides))
     return amounts
+
+
+def policy_parameter(name: str, on_date: datetime.date, province: AdministrativeUnit | None = None) -> int:
+    """A named number of the version in force (e.g. "max_stay_days"); LookupError when unknown."""
+    version = version_in_force(on_date, province)
+    if version is None:
+        raise LookupError(f"No support policy is in force on {on_date}")
+    value = PolicyParameter.objects.filter(version=version, name=name).values_list("value", flat=True).first()
+    if value is None:
+        raise LookupError(f"{version.code} has no parameter {name!r}")
+    return value

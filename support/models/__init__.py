@@ -18,7 +18,7 @@ from .choices import (
     Unit,
 )
 from .delivery import Delivery, Loan, LoanRepayment
-from .policy import EntitlementItem, PolicyVersion, ProvinceAmount
+from .policy import EntitlementItem, PolicyParameter, PolicyVersion, ProvinceAmount
 from .requests import (
     DecisionNumberCounter,
     SupportDecision,
@@ -30,7 +30,7 @@ from .requests import (
 __all__ = [
     "LOAN_TRANSITIONS", "Authority", "Condition", "DecisionNumberCounter", "DecisionOutcome", "Delivery",
     "DeliveryMethod", "DocumentType", "EntitlementItem", "Lender", "LineDecision", "LineStatus", "Loan",
-    "LoanRepayment", "LoanStatus", "PdfStatus", "PersonCategory", "PolicyVersion", "ProvinceAmount",
+    "LoanRepayment", "LoanStatus", "PdfStatus", "PersonCategory", "PolicyParameter", "PolicyVersion", "ProvinceAmount",
     "Regime", "RequestStatus", "SupportDecision", "SupportDocument", "SupportRequest",
     "SupportRequestLine", "Unit",
 ]

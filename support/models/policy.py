@@ -188,6 +188,14 @@ class EntitlementItem(models.Model):
         return name[:1].lower() + name[1:]
 
     @property
+    def condition_labels(self) -> list[str]:
+        return [Condition(c).label if c in Condition.values else c for c in self.conditions]
+
+    @property
+    def category_labels(self) -> list[str]:
+        return [PersonCategory(c).label if c in PersonCategory.values else c for c in self.eligible_categories]
+
+    @property
     def deadline_days(self) -> int:
         return self.forward_days + self.appraisal_days + self.decision_days
 
@@ -268,3 +276,28 @@ class ProvinceAmount(models.Model):
             raise ValidationError({"valid_from": ValidationError(
                 _("This province already has an amount for this item in this period."), code="overlap",
             )})
+
+
+@pghistory.track(*history_trackers(), append_only=True)
+class PolicyParameter(models.Model):
+    """A named number of a version that other apps read (e.g. max_stay_days for facility stays,
+    licence_appraisal_working_days): `support.policy.policy_parameter(name, on_date)`."""
+
+    version = models.ForeignKey(
+        PolicyVersion, models.CASCADE, related_name="parameters", verbose_name=_("policy version"),
+    )
+    name = models.SlugField(_("name"), max_length=60)
+    value = models.IntegerField(_("value"))
+    confirmed = models.BooleanField(_("confirmed"), default=False)
+    description = models.CharField(_("description"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("policy parameter")
+        verbose_name_plural = _("policy parameters")
+        ordering = ["version", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "name"], name="policy_parameter_name_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.version.code} · {self.name} = {self.value}"
