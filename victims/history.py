@@ -61,7 +61,8 @@ def _clean(event, *, identity_visible: bool) -> None:
         for field in list(values):
             if field in INTERNAL_FIELDS:
                 del values[field]
-            elif field in sensitive:
+            elif field in sensitive or field.removesuffix("_id") in sensitive:
+                # Foreign keys appear by column name (home_commune_id); the lists name the field.
                 values[field] = _hide(field, values[field], diff=attr == "pgh_diff")
         setattr(event, attr, values)
 

@@ -1,1 +1,22 @@
-urlpatterns: list = []
+"""The case pages under /ho-so/ (victims: namespace). The intake wizard is in victims.urls_intake."""
+
+from django.urls import path
+
+from .views import actions, cases
+
+urlpatterns = [
+    path("", cases.case_list, name="case_list"),
+    path("qua-han-tham/", cases.followups_overdue, name="followups_overdue"),
+    path("<int:pk>/", cases.case_detail, name="case_detail"),
+    path("<int:pk>/nhat-ky-truy-cap/", cases.case_access_log, name="case_access_log"),
+    path("<int:pk>/xac-dinh/<int:outcome_pk>/ban-quet/", cases.outcome_scan, name="outcome_scan"),
+    # Actions: GET shows the form, POST saves it.
+    path("<int:pk>/de-nghi-xac-minh/", actions.VerificationRequestView.as_view(), name="verification_request"),
+    path("<int:pk>/ket-qua-xac-dinh/", actions.IdentificationOutcomeView.as_view(), name="outcome_record"),
+    path("<int:pk>/trang-thai/", actions.TransitionView.as_view(), name="case_transition"),
+    path("<int:pk>/ke-hoach-tai-hoa-nhap/", actions.ReintegrationPlanView.as_view(), name="plan_create"),
+    path("<int:pk>/tham-theo-doi/", actions.FollowUpVisitView.as_view(), name="visit_record"),
+    path("<int:pk>/dong-ho-so/", actions.CloseCaseView.as_view(), name="case_close"),
+    path("<int:pk>/chia-se/", actions.GrantView.as_view(), name="grant_create"),
+    path("<int:pk>/chia-se/<int:grant_pk>/thu-hoi/", actions.revoke_grant, name="grant_revoke"),
+]

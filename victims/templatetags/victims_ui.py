@@ -1,0 +1,54 @@
+"""Template helpers of the case pages: names masked by scope, hidden sensitive values, panels."""
+
+from django import template
+from django.template.loader import get_template
+from django.utils.html import conditional_escape, format_html
+from django.utils.translation import gettext as _
+
+from victims.text import mask_name
+from victims.workflow import Status
+
+register = template.Library()
+
+STATUS_CLASSES = {
+    Status.RECEIVED: "text-bg-secondary",
+    Status.UNDER_IDENTIFICATION: "text-bg-warning",
+    Status.IDENTIFIED: "text-bg-primary",
+    Status.NOT_VICTIM: "text-bg-dark",
+    Status.IN_SUPPORT: "text-bg-info",
+    Status.FOLLOW_UP: "text-bg-success",
+    Status.CLOSED: "text-bg-light border",
+}
+
+
+@register.filter
+def victim_name(case) -> str:
+    """The victim's name for this case's reader: real with identity access, else 'N***** T** H**'."""
+    name = case.person.full_name
+    return name if getattr(case, "identity_visible", False) else mask_name(name)
+
+
+@register.filter
+def person_name(person, visible) -> str:
+    return person.full_name if visible else mask_name(person.full_name)
+
+
+@register.filter
+def sensitive(value, visible):
+    """The value for readers with identity access; a neutral marker for everyone else."""
+    if visible:
+        return conditional_escape("—" if value in (None, "") else value)
+    return format_html('<span class="text-body-secondary" title="{}">***</span>',
+                       _("Shown only to those who may see the victim's identity"))
+
+
+@register.filter
+def status_class(status: str) -> str:
+    return STATUS_CLASSES.get(status, "text-bg-secondary")
+
+
+@register.simple_tag(takes_context=True)
+def case_panel(context, panel):
+    """Render a panel another app registered (victims.panels) with the case page's context."""
+    with context.push(**panel.context):
+        return get_template(panel.template).template.render(context)

@@ -1,0 +1,319 @@
+"""The case pages: the list, the overdue follow-up visits, the case page and its downloads.
+
+Thin: selectors read (scoped to the acting user), services write. A page of a kind the user's roles
+never allow answers 403; a case outside the user's scope answers 404 (the selectors raise it).
+Every page that shows victim rows writes the access log (ids only).
+"""
+
+import uuid
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q, Value
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from accounts.roles import Action
+from victims import selectors
+from victims.forms.cases import SORT_FIELDS, CaseFilterForm, transition_targets
+from victims.models import (
+    Case,
+    CaseAccessGrant,
+    CaseChild,
+    CaseClosure,
+    Consent,
+    FollowUpVisit,
+    IdentificationOutcome,
+    ReintegrationPlan,
+    SharingParty,
+    TraffickingPurpose,
+    VerificationRequest,
+)
+from victims.panels import panels_for
+from victims.scoping import POLICE, case_scope, memberships_allowing
+from victims.services import access_log_write, access_log_write_many
+from victims.workflow import (
+    ENTERED_BY_CLOSURE,
+    ENTERED_BY_IDENTIFICATION_OUTCOME,
+    PLAN_STATUSES,
+    Status,
+    can_transition,
+    next_statuses,
+)
+
+from .timeline import case_timeline
+
+PAGE_SIZE = 25
+ACCESS_LOG_ON_PAGE = 20
+
+# What the access log says was done (ids only, never personal data).
+LOG_LIST = "case.list"
+LOG_VIEW = "case.view"
+LOG_DOWNLOAD = "case.download_scan"
+LOG_OVERDUE = "case.list_overdue"
+
+VERIFICATION_STATUSES = frozenset({Status.RECEIVED, Status.UNDER_IDENTIFICATION, Status.NOT_VICTIM})
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers shared with the action views
+# ---------------------------------------------------------------------------------------------
+
+def require_role(user, action: str) -> None:
+    """403 when none of the user's roles allows this kind of action (whatever the case)."""
+    if not user.can(action):
+        raise PermissionDenied
+
+
+def acting_agency_id(request) -> int | None:
+    membership = request.membership
+    return membership.agency_id if membership else None
+
+
+def log_read(request, objects, action: str) -> None:
+    objects = list(objects)
+    if objects:
+        access_log_write_many(user=request.user, agency=acting_agency_id(request), objects=objects,
+                              action=action, request_id=getattr(request, "request_id", ""))
+
+
+def log_case_view(request, case: Case, action: str = LOG_VIEW) -> None:
+    access_log_write(user=request.user, agency=acting_agency_id(request), obj=case, action=action,
+                     request_id=getattr(request, "request_id", ""))
+
+
+@dataclass(frozen=True)
+class CasePermissions:
+    """What the user may do on this case page; computed in one query."""
+
+    identity: bool
+    edit: bool
+    grant: bool
+    record_outcome: bool
+    view_access_log: bool
+
+    @property
+    def any_action(self) -> bool:
+        return self.edit or self.grant or self.record_outcome
+
+
+def _in_scope(user, action: str):
+    scope = case_scope(user, action)
+    if scope is None:
+        return Value(False)
+    return Exists(Case.objects.filter(scope).filter(pk=OuterRef("pk")))
+
+
+def case_permissions(user, case: Case) -> CasePermissions:
+    requested_units = VerificationRequest.objects.filter(case_id=case.pk).values("police_agency_id")
+    police = memberships_allowing(user, Action.CASE_VERIFY).filter(agency__type__code=POLICE).filter(
+        Q(agency_id=case.owning_agency_id) | Q(agency_id__in=requested_units)
+    )
+    managers = memberships_allowing(user, Action.CASE_VIEW_ACCESS_LOG).filter(agency_id=case.owning_agency_id)
+    row = Case.objects.filter(pk=case.pk).annotate(
+        may_edit=_in_scope(user, Action.CASE_EDIT),
+        may_grant=_in_scope(user, Action.CASE_GRANT),
+        may_verify=_in_scope(user, Action.CASE_VERIFY),
+        is_police=Exists(police),
+        is_manager=Exists(managers),
+    ).values("may_edit", "may_grant", "may_verify", "is_police", "is_manager").first() or {}
+    return CasePermissions(
+        identity=selectors.can_see_identity(user, case),
+        edit=bool(row.get("may_edit")),
+        grant=bool(row.get("may_grant")),
+        record_outcome=bool(row.get("may_verify") and row.get("is_police")),
+        view_access_log=bool(row.get("is_manager")),
+    )
+
+
+def case_url(case_or_pk) -> str:
+    return reverse("victims:case_detail", args=[getattr(case_or_pk, "pk", case_or_pk)])
+
+
+def _optional_url(name: str, *args) -> str | None:
+    """A link to a page of another module (the intake wizard) only once it exists."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# The case list and the overdue visits
+# ---------------------------------------------------------------------------------------------
+
+def _sort_links(current: str, allowed: set[str]) -> dict[str, str]:
+    """For each sortable column: the `sort` value its header links to (toggling the direction)."""
+    links = {}
+    for key in SORT_FIELDS:
+        if key in allowed:
+            links[key] = f"-{key}" if current == key else key
+    return links
+
+
+@login_required
+@require_GET
+def case_list(request):
+    """Cases the user may see: search, filters and sort in the URL, masked names where due."""
+    require_role(request.user, Action.CASE_VIEW)
+    form = CaseFilterForm(request.GET or None, user=request.user)
+    if form.is_bound:
+        form.is_valid()  # invalid filters are ignored and shown next to their field
+    cases = selectors.case_list(user=request.user, **form.selector_filters())
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    log_read(request, rows, LOG_LIST)
+    today = timezone.localdate()
+    sort = form.sort_value
+    return render(request, "victims/case_list.html", {
+        "form": form, "page": page, "cases": rows, "sort": sort,
+        "sort_links": _sort_links(sort, form.allowed_sorts),
+        "overdue_count": selectors.followups_overdue(request.user, today).count(),
+        "filtered": any(request.GET.get(name) for name in ("q", "status", "province", "receiving_agency",
+                                                          "received_from", "received_to")),
+        "intake_url": _optional_url("victims:intake_start") if request.user.can(Action.CASE_CREATE) else None,
+    })
+
+
+@login_required
+@require_GET
+def followups_overdue(request):
+    """The warning list: cases in follow-up whose next home visit is past due."""
+    require_role(request.user, Action.CASE_VIEW)
+    today = timezone.localdate()
+    cases = selectors.followups_overdue(request.user, today)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    log_read(request, rows, LOG_OVERDUE)
+    for case in rows:
+        case.days_overdue = (today - case.next_visit_due).days
+    return render(request, "victims/followups_overdue.html", {
+        "page": page, "cases": rows, "overdue_count": page.paginator.count, "today": today,
+    })
+
+
+# ---------------------------------------------------------------------------------------------
+# The case page
+# ---------------------------------------------------------------------------------------------
+
+def _transition_choices(case: Case, perms: CasePermissions) -> list[dict]:
+    """The next statuses of the state machine, each with how it is reached from this page."""
+    plain = set(transition_targets(case.status))
+    choices = []
+    for status in next_statuses(case.status):
+        if status in plain:
+            how = "transition" if perms.edit else None
+        elif status in ENTERED_BY_CLOSURE:
+            how = "closure" if perms.edit else None
+        elif status in ENTERED_BY_IDENTIFICATION_OUTCOME:
+            how = "outcome" if perms.record_outcome else "police"
+        else:  # pragma: no cover - every status is one of the above
+            how = None
+        choices.append({
+            "status": status, "label": Status(status).label, "how": how, "token": uuid.uuid4().hex,
+            # Irreversible: the state machine offers no way back to the current status.
+            "irreversible": not can_transition(status, case.status),
+        })
+    return choices
+
+
+def case_page_context(request, case: Case) -> dict:
+    """Everything the case page shows, in a constant number of queries."""
+    user = request.user
+    perms = case_permissions(user, case)
+    scoped = {"user": user, "action": Action.CASE_VIEW}
+
+    def rows(model):
+        return model.objects.visible_to(**scoped).filter(case_id=case.pk)
+
+    timeline = case_timeline(user, case)
+    status = case.status
+    consents = list(rows(Consent).select_related("person", "recorded_by"))
+    parties = dict(SharingParty.choices)
+    for consent in consents:
+        consent.share_with_labels = [parties.get(party, party) for party in consent.share_with]
+    grants = list(rows(CaseAccessGrant).select_related("grantee_agency", "grantee_user", "granted_by",
+                                                       "revoked_by").order_by("-granted_at", "-pk"))
+    actions = dict(Action.choices)
+    for grant in grants:
+        grant.action_labels = [actions.get(action, action) for action in grant.actions]
+    purposes = dict(TraffickingPurpose.choices)
+    context = {
+        "case": case, "person": case.person, "identity_visible": perms.identity, "perms": perms,
+        "children": list(rows(CaseChild).select_related("person", "person__ethnicity").order_by("pk")),
+        "consents": consents,
+        "purposes": [purposes.get(purpose, purpose) for purpose in case.purposes or []],
+        "verification_requests": list(rows(VerificationRequest).select_related("police_agency", "requested_by")),
+        "outcomes": list(rows(IdentificationOutcome).select_related("recorded_by", "recorded_by_agency", "request")),
+        "plans": list(rows(ReintegrationPlan).select_related("responsible_agency", "created_by")),
+        "visits": list(rows(FollowUpVisit).select_related("recorded_by")),
+        "closure": rows(CaseClosure).select_related("closed_by").first(),
+        "grants": grants,
+        "timeline": list(reversed(timeline)),
+        "status_changes": [entry for entry in timeline if entry.kind == "status"],
+        "transitions": _transition_choices(case, perms),
+        "can_request_verification": perms.edit and status in VERIFICATION_STATUSES,
+        "can_record_outcome": perms.record_outcome and status != Status.CLOSED,
+        "can_plan": perms.edit and status in PLAN_STATUSES,
+        "can_record_visit": perms.edit and status == Status.FOLLOW_UP,
+        "can_close": perms.edit and status != Status.CLOSED,
+        "panels": panels_for(user, case),
+        "intake_url": _optional_url("victims:intake", case.pk),
+        "today": timezone.localdate(),
+    }
+    context["visit_overdue"] = bool(
+        status == Status.FOLLOW_UP and case.next_visit_due and case.next_visit_due < context["today"]
+    )
+    if perms.view_access_log:
+        log = selectors.access_log_for_case(user=user, case=case)
+        context["access_log"] = list(log[:ACCESS_LOG_ON_PAGE])
+    return context
+
+
+@login_required
+@require_GET
+def case_detail(request, pk):
+    require_role(request.user, Action.CASE_VIEW)
+    case = selectors.case_get(user=request.user, pk=pk)
+    log_case_view(request, case)
+    return render(request, "victims/case_detail.html", case_page_context(request, case))
+
+
+@login_required
+@require_GET
+def case_access_log(request, pk):
+    """Who opened this file, all of it: for the managers of the agency that owns the case."""
+    require_role(request.user, Action.CASE_VIEW_ACCESS_LOG)
+    case = selectors.case_get(user=request.user, pk=pk)
+    if not selectors.can_view_access_log(request.user, case):
+        raise PermissionDenied
+    entries = selectors.access_log_for_case(user=request.user, case=case)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "victims/access_log.html", {"case": case, "page": page})
+
+
+@login_required
+@require_GET
+def outcome_scan(request, pk, outcome_pk):
+    """The scanned confirming document: only here (never under MEDIA_URL), scoped and logged."""
+    require_role(request.user, Action.CASE_VIEW_IDENTITY)
+    case = selectors.case_get(user=request.user, pk=pk, action=Action.CASE_VIEW_IDENTITY)
+    outcome = (
+        IdentificationOutcome.objects.visible_to(request.user, Action.CASE_VIEW_IDENTITY)
+        .filter(case_id=case.pk, pk=outcome_pk).first()
+    )
+    if outcome is None or not outcome.scan:
+        raise Http404("No scanned document here.")
+    try:
+        handle = outcome.scan.open("rb")
+    except FileNotFoundError:
+        raise Http404("The scanned file is missing.") from None
+    log_read(request, [case, outcome], LOG_DOWNLOAD)
+    suffix = PurePath(outcome.scan.name).suffix.lower()
+    return FileResponse(handle, as_attachment=True, filename=f"{case.case_number}-{outcome.pk}{suffix}")
