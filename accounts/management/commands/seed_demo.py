@@ -1,8 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
-
 from django.db import transaction
+from django.utils import translation
 from django.utils.module_loading import import_string
 
 from accounts.demo import DEMO_PASSWORD, demo_logins
