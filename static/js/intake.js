@@ -1,0 +1,106 @@
+// Intake wizard (victims/views/intake.py). No inline script (CSP): behaviour hangs off data attributes.
+//  - select[data-searchable]: a long list (countries, ethnic groups) becomes a searchable picker.
+//  - select[data-commune-picker]: communes searched on the server (without diacritics), filtered by
+//    the province select named in data-province-field; choosing a commune fills in its province.
+//  - form[data-submit-once]: the submit buttons are disabled after the first submit (the server also
+//    refuses a double submit of the reception form).
+(function () {
+  "use strict";
+
+  function searchable(select) {
+    return new TomSelect(select, { maxOptions: null, allowEmptyOption: true, create: false });
+  }
+
+  function communePicker(select) {
+    const province = document.getElementById(select.dataset.provinceField);
+    let syncing = false;
+    const picker = new TomSelect(select, {
+      valueField: "id",
+      labelField: "text",
+      searchField: [],
+      create: false,
+      allowEmptyOption: true,
+      maxOptions: 50,
+      preload: "focus",
+      loadThrottle: 250,
+      // The server already matched the query without diacritics: keep every result it sent.
+      score: function () {
+        return function () { return 1; };
+      },
+      load: function (query, callback) {
+        const params = new URLSearchParams({ q: query });
+        if (province && province.value) params.set("province", province.value);
+        fetch(select.dataset.url + "?" + params.toString(), {
+          headers: { Accept: "application/json" },
+          credentials: "same-origin",
+        })
+          .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+          .then(function (data) { callback(data.results); })
+          .catch(function () { callback(); });
+      },
+      render: {
+        option: function (item, escape) {
+          const where = item.province ? ' <small class="text-muted">' + escape(item.province) + "</small>" : "";
+          return "<div>" + escape(item.text) + where + "</div>";
+        },
+      },
+      onChange: function (value) {
+        const item = value ? this.options[value] : null;
+        if (province && item && item.province_id && province.value !== String(item.province_id)) {
+          syncing = true;
+          if (province.tomselect) {
+            province.tomselect.setValue(String(item.province_id), true);
+          } else {
+            province.value = String(item.province_id);
+          }
+          syncing = false;
+        }
+      },
+    });
+    if (province) {
+      province.addEventListener("change", function () {
+        if (syncing) return;
+        picker.clear(true);
+        picker.clearOptions();
+        picker.loadedSearches = {};
+      });
+    }
+  }
+
+  function submitOnce(form) {
+    form.addEventListener("submit", function (event) {
+      if (event.defaultPrevented) return;
+      if (form.dataset.submitted) {
+        event.preventDefault();
+        return;
+      }
+      form.dataset.submitted = "1";
+      // Let the browser send the clicked button's name first, then block further clicks.
+      window.setTimeout(function () {
+        form.querySelectorAll("button[type=submit]").forEach(function (button) { button.disabled = true; });
+      }, 0);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if (typeof TomSelect !== "undefined") {
+      // Read-only steps (a closed case) keep their plain, disabled selects.
+      const editable = function (select) { return !select.closest("fieldset[disabled]"); };
+      document.querySelectorAll("select[data-searchable]").forEach(function (select) {
+        if (editable(select)) searchable(select);
+      });
+      document.querySelectorAll("select[data-commune-picker]").forEach(function (select) {
+        if (editable(select)) communePicker(select);
+      });
+    }
+    document.querySelectorAll("form[data-submit-once]").forEach(submitOnce);
+  });
+  // Back to a page kept in the browser's cache: its forms may be sent again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
+      delete form.dataset.submitted;
+      form.querySelectorAll("button[type=submit]").forEach(function (button) { button.disabled = false; });
+    });
+  });
+})();
