@@ -7,6 +7,12 @@
 (function () {
   "use strict";
 
+  // 'Đông Kinh' -> 'dong kinh' (as accounts.text.fold on the server).
+  function fold(text) {
+    return (text || "").replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "").toLowerCase().split(/\s+/).filter(Boolean).join(" ");
+  }
+
   function searchable(select) {
     return new TomSelect(select, { maxOptions: null, allowEmptyOption: true, create: false });
   }
@@ -23,9 +29,11 @@
       maxOptions: 50,
       preload: "focus",
       loadThrottle: 250,
-      // The server already matched the query without diacritics: keep every result it sent.
-      score: function () {
-        return function () { return 1; };
+      // Match as the server does (name contains the query, without diacritics), so the communes
+      // listed before the query (the province's) are filtered the same way as the server's answer.
+      score: function (query) {
+        const wanted = fold(query);
+        return function (item) { return fold(item.text).indexOf(wanted) === -1 ? 0 : 1; };
       },
       load: function (query, callback) {
         const params = new URLSearchParams({ q: query });
