@@ -60,7 +60,7 @@ def test_admission_through_the_pages(world, signed_in):
 
     response = client.get(url, {"case_number": world.case.case_number.lower()})
     assert "Lò Thị Mai" in response.content.decode() and "Lò Văn Bình" in response.content.decode()
-    action = re.search(r'<form method="post" action="([^"]*)"', response.content.decode()).group(1)
+    action = re.search(r'<form method="post" action="([^"]*)" class="card', response.content.decode()).group(1)
     assert action.startswith("?case_number=")  # the form posts back with the case it was made for
     response = client.post(url + action.replace("&amp;", "&"), {
         "persons": [world.case.person.pk, world.child.pk], "admitted_on": days_ago(1).strftime("%d/%m/%Y"),
