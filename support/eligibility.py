@@ -171,7 +171,7 @@ def check_eligibility(
         if reason:
             reasons.append(reason)
 
-    if item.application_window_months and facts.category:
+    if item.application_window_months and facts.category in item.eligible_categories:
         months = item.application_window_months
         if facts.confirmed_on is None:
             reasons.append(Reason("window_no_confirmation", _(

@@ -26,6 +26,8 @@ FONT_FILES = {
     "latin_700": "vendor/be-vietnam-pro/files/be-vietnam-pro-latin-700-normal.woff",
     "vietnamese_400": "vendor/be-vietnam-pro/files/be-vietnam-pro-vietnamese-400-normal.woff",
     "vietnamese_700": "vendor/be-vietnam-pro/files/be-vietnam-pro-vietnamese-700-normal.woff",
+    "latin_400_italic": "vendor/be-vietnam-pro/files/be-vietnam-pro-latin-400-italic.woff2",
+    "vietnamese_400_italic": "vendor/be-vietnam-pro/files/be-vietnam-pro-vietnamese-400-italic.woff2",
 }
 # Who signs, by the deciding authority (the official title in the document).
 SIGNER_TITLES = {
@@ -47,6 +49,14 @@ def _place_and_date(place: str, day) -> str:
     """'Lạng Sơn, ngày 05 tháng 3 năm 2026': day below 10 and months 1-2 written with a leading zero."""
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
     return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def _place(province_name: str) -> str:
+    """'Tỉnh Lạng Sơn' -> 'Lạng Sơn': the place name as written before the date."""
+    for prefix in ("Tỉnh ", "Thành phố "):
+        if province_name.startswith(prefix):
+            return province_name[len(prefix):]
+    return province_name
 
 
 def _province_of(agency) -> AdministrativeUnit | None:
@@ -86,9 +96,8 @@ def decision_context(decision: SupportDecision) -> dict:
         "decision": decision,
         "request": request,
         "agency_name": agency.name.upper(),
-        "parent_body": f"ỦY BAN NHÂN DÂN {province.division_type.upper()} {province.name.upper()}".replace("  ", " ")
-        if province else "",
-        "place_and_date": _place_and_date(province.name if province else "Hà Nội", decision.decision_date),
+        "parent_body": f"ỦY BAN NHÂN DÂN {province.name.upper()}" if province else "",
+        "place_and_date": _place_and_date(_place(province.name) if province else "Hà Nội", decision.decision_date),
         "signer_title": SIGNER_TITLES.get(request.authority, "THỦ TRƯỞNG ĐƠN VỊ"),
         "authority_line": f"{SIGNER_TITLES.get(request.authority, 'THỦ TRƯỞNG')} {agency.name.upper()}",
         "legal_basis": request.version.legal_basis_lines,
