@@ -1,3 +1,4 @@
+from accounts.middleware import request_memberships
 from config.navigation import navigation_for
 
 
@@ -5,9 +6,9 @@ def membership(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    current = request.membership
+    memberships = request_memberships(request)
     return {
-        "current_membership": current if current else None,
-        "memberships": list(user.active_memberships()),
-        "navigation": navigation_for(request),
+        "current_membership": request.membership or None,
+        "memberships": memberships,
+        "navigation": navigation_for(request, memberships),
     }

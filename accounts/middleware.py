@@ -89,10 +89,17 @@ class ActiveMembershipMiddleware:
         return self.get_response(request)
 
 
-def active_membership(request):
+def request_memberships(request) -> list:
+    """The signed-in user's active memberships, read once per request."""
     if not request.user.is_authenticated:
-        return None
-    memberships = list(request.user.active_memberships())
+        return []
+    if not hasattr(request, "_memberships"):
+        request._memberships = list(request.user.active_memberships())
+    return request._memberships
+
+
+def active_membership(request):
+    memberships = request_memberships(request)
     chosen = request.session.get("membership_id")
     for membership in memberships:
         if membership.pk == chosen:

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import ROLE_ACTIONS
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -23,11 +25,12 @@ ITEMS = [
 ]
 
 
-def navigation_for(request):
-    user = request.user
+def navigation_for(request, memberships) -> list[dict]:
+    """Menu entries for the user's roles (from the memberships already read for this request)."""
+    allowed = {action for m in memberships for action in ROLE_ACTIONS.get(m.role, ())}
     items = []
     for item in ITEMS:
-        if item.action and not user.can(item.action):
+        if item.action and item.action not in allowed:
             continue
         try:
             url = reverse(item.url_name)
@@ -35,7 +38,7 @@ def navigation_for(request):
             continue
         items.append({"label": item.label, "url": url, "icon": item.icon,
                       "active": request.path == url or (url != "/" and request.path.startswith(url))})
-    if user.is_staff:
+    if request.user.is_staff:
         items.append({"label": _("Administration"), "url": reverse("admin:index"), "icon": "gear",
                       "active": request.path.startswith("/admin/")})
     return items

@@ -55,3 +55,64 @@ def celery_worker_live(django_db_setup):
     with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING",
                       shutdown_timeout=10) as worker:
         yield worker
+
+
+
+# --- Transactional tests ----------------------------------------------------------------------
+# They flush every table afterwards, which also wipes the reference data the migrations load
+# (agency types, 3,321 administrative units, ethnic groups, policy versions). Django's
+# serialized_rollback restores it object by object (~15 s a test); instead we copy those tables
+# once and put them back with one INSERT … SELECT each when a transactional test finds them empty.
+REGENERATED_BY_POST_MIGRATE = {"django_content_type", "auth_permission"}
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction"))
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if _is_transactional(item) and marker.kwargs.get("serialized_rollback"):
+            kwargs = {**marker.kwargs, "serialized_rollback": False}
+            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
+
+
+@pytest.fixture(scope="session")
+def reference_tables(django_db_setup, django_db_blocker):
+    """Snapshot every table the migrations filled, into the schema `reference_snapshot`."""
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        tables = []
+        for table in connection.introspection.django_table_names(only_existing=True):
+            if table in REGENERATED_BY_POST_MIGRATE:
+                continue
+            cursor.execute(f'SELECT EXISTS (SELECT 1 FROM "{table}")')
+            if cursor.fetchone()[0]:
+                tables.append(table)
+        cursor.execute("DROP SCHEMA IF EXISTS reference_snapshot CASCADE; CREATE SCHEMA reference_snapshot")
+        for table in tables:
+            cursor.execute(f'CREATE TABLE reference_snapshot."{table}" AS TABLE public."{table}"')
+    return tables
+
+
+@pytest.fixture(autouse=True)
+def _restore_reference_data(request):
+    if not _is_transactional(request.node):
+        return
+    tables = request.getfixturevalue("reference_tables")
+    request.getfixturevalue("transactional_db")
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")  # no FK checks or history triggers
+        try:
+            for table in tables:
+                cursor.execute(
+                    f'INSERT INTO public."{table}" SELECT * FROM reference_snapshot."{table}" '
+                    f'WHERE NOT EXISTS (SELECT 1 FROM public."{table}")'
+                )
+        finally:
+            cursor.execute("SET session_replication_role = DEFAULT")
