@@ -346,6 +346,12 @@ def case_add_child(
         if not errors.errors and child.age_on(case.received_on) is not None and not child.is_minor_on(case.received_on):
             errors.add("date_of_birth" if child.date_of_birth else "birth_year",
                        _("An accompanying child must be under 18 on the reception date."), code="not_a_minor")
+        # The same child twice (a double submit): the case row is locked, so this check is race-free.
+        if not errors.errors and case.children.filter(
+            person__name_folded=child.name_folded, person__date_of_birth=child.date_of_birth,
+            person__birth_year=child.birth_year,
+        ).exists():
+            errors.add("full_name", _("This child is already registered in this case."), code="duplicate")
         errors.raise_if_any()
         child.save()
         link.person = child

@@ -616,6 +616,16 @@ def test_children_are_added_one_by_one_each_a_person_of_their_own(world, guard, 
     assert {s["slug"]: s["state"] for s in page.context["steps"]}["tre-em"] == "done"
 
 
+def test_a_double_submit_of_a_child_adds_the_child_once(world, guard, case):
+    url = step_url(case, "tre-em")
+    first, second = guard.post(url, child()), guard.post(url, child())
+
+    assert first["Location"] == second["Location"] == url
+    assert CaseChild.objects.filter(case=case).count() == 1
+    assert guard.post(url, child(full_name="Lò Văn Bình", birth_year=str(timezone.localdate().year - 5)))
+    assert CaseChild.objects.filter(case=case).count() == 2  # a namesake of another age is another child
+
+
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [

@@ -282,6 +282,9 @@ def _children_step(request, case: Case, step: Step):
             try:
                 services.case_add_child(user=request.user, case=case, **form.cleaned_data)
             except ValidationError as error:
+                if _is_duplicate_child(error):  # a double submit: the child is in the list already
+                    messages.info(request, _("This child is already registered in this case."))
+                    return redirect(step_url(case, step.slug))
                 forms.apply_errors(form, error)
             else:
                 messages.success(request, _("The child has been added."))
@@ -293,6 +296,11 @@ def _children_step(request, case: Case, step: Step):
     return _render_step(request, case, step, "victims/intake/children.html", {
         "form": form, "children": children, "received_on": case.received_on,
     })
+
+
+def _is_duplicate_child(error: ValidationError) -> bool:
+    codes = [e.code for e in getattr(error, "error_dict", {}).get("full_name", [])]
+    return codes == ["duplicate"] and len(error.error_dict) == 1
 
 
 def _consent_step(request, case: Case, step: Step):
