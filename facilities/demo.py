@@ -130,7 +130,8 @@ def _lang_son(d: _Demo) -> None:
     lua = d.case("03", "canbo.ls", "TTCTXH-LS", days_ago=128, name="Sầm Thị Lụa")
     (stay,) = d.admit("canbo.ls", centre, lua, days_ago=126, room="P2", bed="G4",
                       reason="Điều trị y tế dài ngày.")
-    services.stay_extend(user=d.users["pheduyet.ls"], stay=stay, new_ends_on=stay.ends_on + datetime.timedelta(days=30),
+    services.stay_extend(user=d.users["pheduyet.ls"], acting_agency=d.agencies["SYT-LS"], stay=stay,
+                         new_ends_on=stay.ends_on + datetime.timedelta(days=30),
                          decided_on=d.ago(8), decision_number="45/QĐ-SYT",
                          reason="Đang điều trị tại bệnh viện tỉnh; chờ gia đình chuẩn bị đón về.")
     # A completed stay: discharged to the family.

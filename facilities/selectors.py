@@ -169,7 +169,8 @@ def stay_list(
         stays = stays.filter(
             Q(case__case_number__icontains=q) | Q(identity_visible=True, person__name_folded__contains=fold(q))
         )
-    return stays.order_by("-admitted_on", "-pk")
+    # Newest first; a mother before the children who stay with her.
+    return stays.order_by("-admitted_on", "-case_id", F("accompanying_id").asc(nulls_first=True), "pk")
 
 
 def stay_get(*, user, pk, action: str = Action.FACILITY_VIEW) -> Stay:

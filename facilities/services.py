@@ -123,17 +123,21 @@ def _lock_facility(user, facility, action: str) -> Facility:
     return _locked_facilities(user, [pk], action)[pk]
 
 
-def _acting_membership(user, facility: Facility, action: str) -> Membership:
-    """The membership the user acts with on this facility: its owner agency, else the department."""
+def _acting_membership(user, facility: Facility, action: str, prefer: Agency | None = None) -> Membership:
+    """The membership the user acts with on this facility: the agency they chose to act for (the
+    header's choice) when it qualifies, else the facility's owner agency, else the department."""
     memberships = memberships_allowing(user, action).select_related("agency")
-    membership = memberships.filter(agency_id=facility.owner_agency_id).first()
-    if membership is None and DEPARTMENT in _paths(action):
-        membership = memberships.filter(
+    candidates = [memberships.filter(agency_id=facility.owner_agency_id)]
+    if DEPARTMENT in _paths(action):
+        candidates.append(memberships.filter(
             agency__type__code=SOCIAL_AFFAIRS_DEPARTMENT, agency__jurisdiction_id=facility.province_id,
-        ).first()
-    if membership is None:
-        raise PermissionDenied(gettext("You cannot do this for this facility."))
-    return membership
+        ))
+    if prefer is not None:
+        candidates = [c.filter(agency=prefer) for c in candidates] + candidates
+    for queryset in candidates:
+        if (membership := queryset.first()) is not None:
+            return membership
+    raise PermissionDenied(gettext("You cannot do this for this facility."))
 
 
 def _paths(action):
@@ -359,7 +363,7 @@ def _current_stay(user, stay, action: str) -> Stay:
 
 def stay_extend(
     *, user: User, stay: Stay, new_ends_on: datetime.date, reason: str, decided_on: datetime.date | None = None,
-    decision_number: str = "",
+    decision_number: str = "", acting_agency: Agency | None = None,
 ) -> StayExtension:
     """Extend a stay beyond its maximum (gia hạn): the decision of the competent person (the
     facility's manager or the provincial department), with a reason and the new end date.
@@ -368,7 +372,7 @@ def stay_extend(
         stay = _current_stay(user, stay, Action.STAY_EXTEND)
         _lock_facility(user, stay.facility, Action.STAY_EXTEND)
         stay = Stay.objects.select_for_update(of=("self",)).select_related("facility", "case").get(pk=stay.pk)
-        membership = _acting_membership(user, stay.facility, Action.STAY_EXTEND)
+        membership = _acting_membership(user, stay.facility, Action.STAY_EXTEND, prefer=acting_agency)
         decided_on = decided_on or _today()
         errors = _Errors()
         if not stay.is_current:
@@ -763,12 +767,13 @@ def inspection_create(
     *, user: User, facility: Facility, kind: str, form: str, team: str,
     scheduled_on: datetime.date | None = None, inspected_on: datetime.date | None = None,
     findings: str = "", required_actions: str = "", follow_up_due: datetime.date | None = None,
+    acting_agency: Agency | None = None,
 ) -> Inspection:
     """Schedule an inspection (no inspection date yet) or record one that took place (with findings).
     Required actions open a follow-up with a due date."""
     with transaction.atomic(), _history(user):
         facility = _lock_facility(user, facility, Action.FACILITY_INSPECT)
-        membership = _acting_membership(user, facility, Action.FACILITY_INSPECT)
+        membership = _acting_membership(user, facility, Action.FACILITY_INSPECT, prefer=acting_agency)
         inspection = Inspection(
             facility=facility, kind=kind, form=form, team=team, lead_agency=membership.agency,
             scheduled_on=scheduled_on, inspected_on=inspected_on, findings=findings or "",

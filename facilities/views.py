@@ -58,6 +58,11 @@ def _agency(request):
     return membership.agency_id if membership else None
 
 
+def _acting_agency(request):
+    membership = request.membership
+    return membership.agency if membership else None
+
+
 def _log_reads(request, stays, action: str) -> None:
     """Residents shown by name: one access-log row per case (ids only), one INSERT."""
     cases = {stay.case_id: stay.case for stay in stays if getattr(stay, "identity_visible", False)}
@@ -332,7 +337,8 @@ def stay_extend(request, pk):
     form = forms.ExtensionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.stay_extend(user=request.user, stay=stay, **form.cleaned_data)
+            services.stay_extend(user=request.user, stay=stay, acting_agency=_acting_agency(request),
+                                 **form.cleaned_data)
         except ValidationError as error:
             forms.apply_errors(form, error)
         else:
@@ -588,7 +594,8 @@ def inspection_create(request, pk):
     form = forms.InspectionCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            inspection = services.inspection_create(user=request.user, facility=facility, **form.cleaned_data)
+            inspection = services.inspection_create(user=request.user, facility=facility,
+                                                    acting_agency=_acting_agency(request), **form.cleaned_data)
         except ValidationError as error:
             forms.apply_errors(form, error)
         else:

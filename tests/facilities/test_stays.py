@@ -240,6 +240,19 @@ def test_the_department_may_extend_but_not_a_caseworker_nor_another_province(wor
             services.stay_extend(user=user, stay=stay, new_ends_on=stay.ends_on + datetime.timedelta(days=60), reason="x")
 
 
+def test_the_extension_is_recorded_for_the_agency_the_user_acts_for(world):
+    from accounts.models import Membership
+    from accounts.roles import Role
+
+    Membership.objects.create(user=world.approver, agency=world.centre_ls, role=Role.AGENCY_MANAGER)
+    stay = admit(world)[0]
+    as_department = services.stay_extend(user=world.approver, stay=stay, acting_agency=world.department_ls,
+                                         new_ends_on=stay.ends_on + datetime.timedelta(days=5), reason="Sở quyết định")
+    as_director = services.stay_extend(user=world.approver, stay=stay, acting_agency=world.centre_ls,
+                                       new_ends_on=stay.ends_on + datetime.timedelta(days=9), reason="Giám đốc quyết định")
+    assert (as_department.decided_by_agency, as_director.decided_by_agency) == (world.department_ls, world.centre_ls)
+
+
 def test_an_extension_must_move_the_end_later_and_give_a_reason(world):
     mother, child = admit(world, persons=[world.case.person, world.child])
     with pytest.raises(ValidationError) as error:
