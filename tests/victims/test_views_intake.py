@@ -219,6 +219,8 @@ def test_the_reception_is_registered_for_the_acting_agency_and_role(world, signe
         ({"birth_year": str(timezone.localdate().year + 1)}, "birth_year"),
         ({"birth_year": "1850"}, "birth_year"),
         ({"birth_year": "hai nghìn"}, "birth_year"),
+        ({"birth_year": "9" * 30}, "birth_year"),
+        ({"birth_year": "", "date_of_birth": "01/01/0001"}, "date_of_birth"),  # the derived year is refused
         ({"birth_year": "2001", "date_of_birth": "17/05/2003"}, "birth_year"),
         ({"reception_province": "999999999"}, "reception_province"),
     ],
@@ -433,6 +435,8 @@ IDENTITY = {
         ({"birth_year": "", "date_of_birth": dmy(days_ago(5))}, "date_of_birth"),  # after the reception
         ({"birth_year": str(days_ago(5).year + 1)}, "birth_year"),
         ({"birth_year": "", "date_of_birth": "2003-13-45"}, "date_of_birth"),
+        ({"birth_year": "", "date_of_birth": "15/06/1850"}, "date_of_birth"),
+        ({"birth_year": "-5"}, "birth_year"),
         ({"other_names": "A\x00Mai"}, "other_names"),
         ({"other_names": "x" * 256}, "other_names"),
         ({"full_name": ""}, "full_name"),
@@ -614,6 +618,7 @@ def test_children_are_added_one_by_one_each_a_person_of_their_own(world, guard, 
     page = guard.get(url)
     assert html(page).count('data-testid="child-row"') == 2
     assert {s["slug"]: s["state"] for s in page.context["steps"]}["tre-em"] == "done"
+    assert page.context["done_count"] == 1  # the reception; an optional step is not counted
 
 
 def test_a_double_submit_of_a_child_adds_the_child_once(world, guard, case):
@@ -822,3 +827,40 @@ def test_the_commune_search_lists_only_current_communes_and_at_most_fifty(world,
     assert len(results) == 50
     ids = [r["id"] for r in results]
     assert AdministrativeUnit.objects.filter(pk__in=ids, level="commune", valid_to__isnull=True).count() == 50
+
+
+# ---------------------------------------------------------------------------------------------
+# Query counts
+# ---------------------------------------------------------------------------------------------
+
+def count_queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("slug", ["tre-em", "dong-y", "summary"])
+def test_steps_listing_children_and_consents_do_not_grow_with_them(world, guard, case, slug):
+    url = reverse("victims:intake_summary", args=[case.pk]) if slug == "summary" else step_url(case, slug)
+    CaseChildFactory(case=case, created_by=world.border_guard)
+    Consent.objects.create(case=case, person=case.person, share_with=["police"], recorded_on=days_ago(1),
+                           recorded_by=world.border_guard)
+    few = count_queries(guard, url)
+    for n in range(4):
+        link = CaseChildFactory(case=case, created_by=world.border_guard, person__full_name=f"Lò Văn {n}")
+        Consent.objects.create(case=case, person=link.person, share_with=["family"], recorded_on=days_ago(1),
+                               recorded_by=world.border_guard, guardian_name="Lò Thị Mai", guardian_relationship="Mẹ")
+    assert count_queries(guard, url) == few
+
+
+def test_the_summary_links_to_the_case_page(world, guard, case):
+    summary = reverse("victims:intake_summary", args=[case.pk])
+    response = guard.get(summary)
+    case_page = finish_url(case)
+    assert response.context["case_page_url"] == (None if case_page == summary else case_page)
+    if case_page != summary:
+        assert case_page == reverse("victims:case_detail", args=[case.pk])
+        assert f'href="{case_page}"' in html(response)

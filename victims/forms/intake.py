@@ -138,6 +138,11 @@ class WizardForm(forms.Form):
 class BirthFieldsMixin:
     """Date of birth, or only the year: both may be given only when they agree."""
 
+    @property
+    def error_aliases(self) -> dict[str, str]:
+        # The year is derived from a date typed in: an error about it belongs next to the date.
+        return {"birth_year": "date_of_birth"} if self.cleaned_data.get("date_of_birth") else {}
+
     def clean(self):
         cleaned = super().clean()
         born, year = cleaned.get("date_of_birth"), cleaned.get("birth_year")

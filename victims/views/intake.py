@@ -155,7 +155,7 @@ def _render_step(request, case: Case, step: Step | None, template: str, context:
     index = STEPS.index(step) if step else len(STEPS)
     context = {
         "case": case, "step": step, "steps": _progress(case, step.slug if step else "", done),
-        "done_count": sum(1 for value in done.values() if value),
+        "done_count": sum(1 for s in STEPS if not s.optional and done[s.slug]),
         "required_count": sum(1 for s in STEPS if not s.optional),
         "previous_url": step_url(case, STEPS[index - 1].slug) if index > 0 else None,
         "next_url": step_url(case, STEPS[index + 1].slug) if index + 1 < len(STEPS) else None,
@@ -199,7 +199,7 @@ def intake_start(request):
             except ValidationError as error:
                 if "idempotency_key" in getattr(error, "error_dict", {}):
                     form = _with_new_token(request.POST)  # someone else's form: this one gets a fresh token
-                forms.apply_errors(form, error)
+                forms.apply_errors(form, error, form.error_aliases)
             else:
                 messages.success(request, _("The reception has been registered: case %(number)s.") % {
                     "number": case.case_number})
@@ -285,7 +285,7 @@ def _children_step(request, case: Case, step: Step):
                 if _is_duplicate_child(error):  # a double submit: the child is in the list already
                     messages.info(request, _("This child is already registered in this case."))
                     return redirect(step_url(case, step.slug))
-                forms.apply_errors(form, error)
+                forms.apply_errors(form, error, form.error_aliases)
             else:
                 messages.success(request, _("The child has been added."))
                 return redirect(step_url(case, step.slug))
