@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AdministrativeUnit
@@ -41,6 +42,15 @@ def services_field(label, choices=None, required=True):
                                      widget=forms.CheckboxSelectMultiple)
 
 
+class Form(forms.Form):
+    """Labels start with a capital letter (the model's verbose names, reused as labels, do not)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.label = capfirst(field.label)
+
+
 def apply_errors(form: forms.Form, error: ValidationError) -> None:
     """Show a service's errors next to the form's fields (the others above the form)."""
     if not hasattr(error, "error_dict"):
@@ -76,17 +86,19 @@ class FacilityForm(forms.ModelForm):
         })
         if not self.instance.pk:
             del self.fields["status"]
+        for field in self.fields.values():
+            field.label = capfirst(field.label)
 
     def _post_clean(self):
         """The services validate the facility (with the user's scope); the form only parses."""
 
 
-class CaseLookupForm(forms.Form):
+class CaseLookupForm(Form):
     case_number = forms.CharField(label=_("case number"), max_length=40,
                                   help_text=_("The number of the case file, e.g. TTCTXH-LS-2026-00012."))
 
 
-class AdmissionForm(forms.Form):
+class AdmissionForm(Form):
     persons = forms.TypedMultipleChoiceField(label=_("who is admitted"), coerce=int,
                                              widget=forms.CheckboxSelectMultiple)
     admitted_on = date_field(_("date admitted"), initial=timezone.localdate)
@@ -102,14 +114,14 @@ class AdmissionForm(forms.Form):
                                            if value in services and value != Service.ACCOMMODATION]
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(Form):
     new_ends_on = date_field(_("new end date"))
     decided_on = date_field(_("date of the decision"), initial=timezone.localdate)
     decision_number = forms.CharField(label=_("decision number"), max_length=50, required=False)
     reason = text_area(_("reason"))
 
 
-class DischargeForm(forms.Form):
+class DischargeForm(Form):
     discharged_on = date_field(_("date discharged"), initial=timezone.localdate)
     destination = forms.ChoiceField(
         label=_("destination"), widget=forms.RadioSelect,
@@ -120,7 +132,7 @@ class DischargeForm(forms.Form):
     note = text_area(_("notes on the discharge"), required=False)
 
 
-class TransferForm(forms.Form):
+class TransferForm(Form):
     to_facility = forms.ModelChoiceField(label=_("facility transferred to"), queryset=Facility.objects.none())
     transferred_on = date_field(_("date of the transfer"), initial=timezone.localdate)
     room = forms.CharField(label=_("room"), max_length=50, required=False)
@@ -133,7 +145,7 @@ class TransferForm(forms.Form):
         self.fields["to_facility"].label_from_instance = lambda f: f"{f.name} ({f.province.name})"
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(Form):
     applicant = forms.CharField(label=_("applicant"), max_length=255)
     submitted_on = date_field(_("date submitted"), initial=timezone.localdate)
     documents = forms.MultipleChoiceField(label=_("documents received"), choices=DossierDocument.choices,
@@ -143,7 +155,7 @@ class ApplicationForm(forms.Form):
     proposed_capacity = forms.IntegerField(label=_("proposed capacity (beds)"), min_value=1, max_value=32767)
 
 
-class AppraisalForm(forms.Form):
+class AppraisalForm(Form):
     appraised_on = date_field(_("date appraised"), initial=timezone.localdate)
     recommend = forms.TypedChoiceField(
         label=_("result of the appraisal"), widget=forms.RadioSelect, coerce=lambda v: v == "yes",
@@ -153,7 +165,7 @@ class AppraisalForm(forms.Form):
     note = text_area(_("appraisal findings"), max_length=4000)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     granted = forms.TypedChoiceField(
         label=_("decision"), widget=forms.RadioSelect, coerce=lambda v: v == "yes",
         choices=[("yes", _("Licence granted")), ("no", _("Licence refused"))],
@@ -170,13 +182,13 @@ class DecisionForm(forms.Form):
     note = text_area(_("reasons"), required=False, max_length=4000)
 
 
-class LicenceChangeForm(forms.Form):
+class LicenceChangeForm(Form):
     on_date = date_field(_("date"), initial=timezone.localdate)
     decision_number = forms.CharField(label=_("decision number"), max_length=50, required=False)
     reason = text_area(_("reason"))
 
 
-class InspectionCreateForm(forms.Form):
+class InspectionCreateForm(Form):
     form = forms.ChoiceField(label=_("form"), choices=InspectionForm.choices)
     kind = forms.ChoiceField(label=_("kind"), choices=InspectionKind.choices, widget=forms.RadioSelect)
     team = text_area(_("inspection team"), help_text=_("Names and positions, one per line."))
@@ -189,7 +201,7 @@ class InspectionCreateForm(forms.Form):
     follow_up_due = date_field(_("actions due by"), required=False)
 
 
-class FindingsForm(forms.Form):
+class FindingsForm(Form):
     inspected_on = date_field(_("date of the inspection"), initial=timezone.localdate)
     team = text_area(_("inspection team"))
     findings = text_area(_("findings"), rows=5, max_length=8000)
@@ -197,7 +209,7 @@ class FindingsForm(forms.Form):
     follow_up_due = date_field(_("actions due by"), required=False)
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(Form):
     status = forms.ChoiceField(
         label=_("progress"), widget=forms.RadioSelect,
         choices=[(FollowUpStatus.IN_PROGRESS, FollowUpStatus.IN_PROGRESS.label),

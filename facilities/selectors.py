@@ -33,7 +33,7 @@ from .scoping import facility_scope
 
 __all__ = [
     "admissible_persons", "application_get", "application_list", "can", "capacity_on", "facility_get",
-    "facility_list", "inspection_get", "inspection_list", "licence_get", "licence_list", "occupancy",
+    "facility_list", "in_stay_on", "inspection_get", "inspection_list", "licence_get", "licence_list", "occupancy",
     "resident_name", "service_scope", "stay_get", "stay_list", "stays_near_limit", "transfer_targets",
     "valid_licence",
 ]
@@ -188,6 +188,17 @@ def stays_near_limit(*, user, today: datetime.date | None = None, within: int | 
         .filter(Q(accompanying__isnull=True) | Q(accompanying__discharged_on__isnull=False))
         .annotate(companion_count=Count("companions", filter=Q(companions__discharged_on__isnull=True)))
         .order_by("ends_on", "pk")
+    )
+
+
+def in_stay_on(*, user, person: Person, day: datetime.date) -> bool:
+    """Was the person staying in a facility on `day` (admitted by then, not yet discharged)? For
+    rules that pay only during a stay (support). Scoped: false unless the user may see that stay."""
+    return (
+        Stay.objects.visible_to(user, Action.FACILITY_VIEW)
+        .filter(person=person, admitted_on__lte=day)
+        .filter(Q(discharged_on__isnull=True) | Q(discharged_on__gte=day))
+        .exists()
     )
 
 

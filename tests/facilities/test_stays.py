@@ -366,3 +366,14 @@ def test_the_warning_list_shows_stays_near_or_past_the_limit(world):
     assert far not in warned and done not in warned
     assert past.is_past_limit() and not near.is_past_limit()
     assert selectors.stays_near_limit(user=world.caseworker_hn).count() == 0
+
+
+def test_in_stay_on_tells_support_whether_a_person_stayed_on_a_day(world):
+    stay = StayFactory(facility=world.facility, case=world.case, admitted_on=days_ago(20), discharged_on=days_ago(5),
+                       destination="family")
+    person = stay.person
+    assert selectors.in_stay_on(user=world.caseworker, person=person, day=days_ago(10))
+    assert selectors.in_stay_on(user=world.caseworker, person=person, day=days_ago(5))
+    assert not selectors.in_stay_on(user=world.caseworker, person=person, day=days_ago(4))
+    assert not selectors.in_stay_on(user=world.caseworker, person=person, day=days_ago(21))
+    assert not selectors.in_stay_on(user=world.caseworker_hn, person=person, day=days_ago(10))  # out of scope
