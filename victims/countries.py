@@ -1,12 +1,18 @@
-"""Countries by ISO 3166-1 alpha-2 code: every code is accepted, the usual ones have names.
+"""Countries by ISO 3166-1 alpha-2 code (from `pycountry`): every code is accepted.
 
-Names are data in both languages (like agency types), not gettext strings: the list is long and
-owned by a standard, not by the UI.
+The usual countries carry the names Vietnamese officials write (data in both languages, like agency
+types); the others take the ISO names and their Vietnamese translations shipped with pycountry.
 """
 
+import gettext
+from functools import cache
+
+import pycountry
 from django.utils.translation import get_language
 
-ISO_3166_ALPHA2 = frozenset(["#", "noqa:", "SIM905", "(a", "block", "reads", "better", "than", "249", "quoted", "codes)", "AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX", "AZ", "BA", "BB", "BD", "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ", "BR", "BS", "BT", "BV", "BW", "BY", "BZ", "CA", "CC", "CD", "CF", "CG", "CH", "CI", "CK", "CL", "CM", "CN", "CO", "CR", "CU", "CV", "CW", "CX", "CY", "CZ", "DE", "DJ", "DK", "DM", "DO", "DZ", "EC", "EE", "EG", "EH", "ER", "ES", "ET", "FI", "FJ", "FK", "FM", "FO", "FR", "GA", "GB", "GD", "GE", "GF", "GG", "GH", "GI", "GL", "GM", "GN", "GP", "GQ", "GR", "GS", "GT", "GU", "GW", "GY", "HK", "HM", "HN", "HR", "HT", "HU", "ID", "IE", "IL", "IM", "IN", "IO", "IQ", "IR", "IS", "IT", "JE", "JM", "JO", "JP", "KE", "KG", "KH", "KI", "KM", "KN", "KP", "KR", "KW", "KY", "KZ", "LA", "LB", "LC", "LI", "LK", "LR", "LS", "LT", "LU", "LV", "LY", "MA", "MC", "MD", "ME", "MF", "MG", "MH", "MK", "ML", "MM", "MN", "MO", "MP", "MQ", "MR", "MS", "MT", "MU", "MV", "MW", "MX", "MY", "MZ", "NA", "NC", "NE", "NF", "NG", "NI", "NL", "NO", "NP", "NR", "NU", "NZ", "OM", "PA", "PE", "PF", "PG", "PH", "PK", "PL", "PM", "PN", "PR", "PS", "PT", "PW", "PY", "QA", "RE", "RO", "RS", "RU", "RW", "SA", "SB", "SC", "SD", "SE", "SG", "SH", "SI", "SJ", "SK", "SL", "SM", "SN", "SO", "SR", "SS", "ST", "SV", "SX", "SY", "SZ", "TC", "TD", "TF", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO", "TR", "TT", "TV", "TW", "TZ", "UA", "UG", "UM", "US", "UY", "UZ", "VA", "VC", "VE", "VG", "VI", "VN", "VU", "WF", "WS", "YE", "YT", "ZA", "ZM", "ZW"])
+from accounts.text import fold
+
+ISO_3166_ALPHA2 = frozenset(country.alpha_2 for country in pycountry.countries)
 
 # code, Vietnamese name, English name: Viet Nam, its neighbours and the usual destinations first.
 NAMED_COUNTRIES = [
@@ -45,16 +51,27 @@ def is_country_code(code: str) -> bool:
     return code in ISO_3166_ALPHA2
 
 
+@cache
+def _iso_vi():
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["vi"], fallback=True)
+
+
 def country_name(code: str) -> str:
-    """The name in the active language, or the code itself for countries without a name here."""
+    """The name in the active language; the code itself for an unknown code."""
+    english = not (get_language() or "vi").startswith("vi")
     names = _NAMES.get(code)
-    if not names:
+    if names:
+        return names[1] if english else names[0]
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
         return code
-    return names[1] if (get_language() or "vi").startswith("en") else names[0]
+    name = getattr(country, "common_name", country.name)
+    return name if english else _iso_vi().gettext(country.name)
 
 
 def country_choices() -> list[tuple[str, str]]:
     """Named countries first, then every other ISO code (for a searchable picker)."""
     named = [(code, country_name(code)) for code, _vi, _en in NAMED_COUNTRIES]
-    rest = [(code, code) for code in sorted(ISO_3166_ALPHA2 - _NAMES.keys())]
+    rest = sorted(((code, country_name(code)) for code in ISO_3166_ALPHA2 - _NAMES.keys()),
+                  key=lambda choice: fold(choice[1]))
     return named + rest
