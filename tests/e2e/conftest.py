@@ -34,11 +34,15 @@ def page(browser, live_server, request):
     context = browser.new_context(base_url=live_server.url, locale="vi-VN")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    csp_violations = []
+    page.on("console", lambda msg: csp_violations.append(msg.text)
+            if msg.type == "error" and "Content Security Policy" in msg.text else None)
     yield page
     if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+    assert csp_violations == [], "the page broke its Content Security Policy"
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
