@@ -10,8 +10,7 @@ Contract for a panel
     # in your AppConfig.ready():
     register_case_panel(CasePanel(
         key="support",                            # unique; registering a key again replaces it
-        title=_("Support"),                       # the card heading (gettext_lazy)
-        template="support/_case_summary.html",    # rendered inside the card
+        template="support/_case_summary.html",    # renders the whole card (a <section class="card">)
         context="support.selectors.support_summary_for_case",  # a callable or its dotted path
         context_name="support_summary",           # the template reads the result under this name
         order=100,                                # cards are sorted by order, then key
@@ -20,11 +19,14 @@ Contract for a panel
 - The context callable is called as `f(user, case)` (a selector: it takes the acting user and
   returns only what that user may see). Return None to hide the panel for this case; raise Http404
   or PermissionDenied when the user may not see it: the panel is left out, the page still answers.
+- The template draws its own card, heading included (`<section class="card mb-3">` with an `h2`),
+  in the main column of the page, after the follow-up and closure and before the sharing card;
+  the page wraps it in `<div data-panel="<key>">` only.
 - The template gets the case page's context plus `{context_name: result}`. Useful names there:
   `case` (the Case, with `identity_visible`), `identity_visible` (may this user see names and
   sensitive details of this case), `perms` (what the user may do on the case page), `request`.
 - Keep it to a constant number of queries whatever the size of the case: the case page's query
-  count is pinned (tests/victims/test_views_case_detail.py).
+  count is pinned (tests/victims/test_views_queries.py).
 - The page writes the access log once per view; a panel does not need to.
 
 Optional panels
@@ -51,7 +53,6 @@ from django.http import Http404
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +60,6 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class CasePanel:
     key: str
-    title: Any
     template: str
     context: Callable[..., Any] | str
     context_name: str = "panel_data"
@@ -72,7 +72,6 @@ class RenderedPanel:
     """A panel ready for the case page: the template `{% case_panel %}` renders with `context`."""
 
     key: str
-    title: Any
     template: str
     context: dict
 
@@ -121,16 +120,16 @@ def panels_for(user, case) -> list[RenderedPanel]:
             continue
         if value is None:
             continue
-        rendered.append(RenderedPanel(panel.key, panel.title, panel.template, {panel.context_name: value}))
+        rendered.append(RenderedPanel(panel.key, panel.template, {panel.context_name: value}))
     return rendered
 
 
 register_case_panel(CasePanel(
-    key="support", title=_("Support"), template="support/_case_summary.html",
+    key="support", template="support/_case_summary.html",
     context="support.selectors.support_summary_for_case", context_name="support_summary",
     order=100, optional=True,
 ))
 register_case_panel(CasePanel(
-    key="facilities", title=_("Stays in facilities"), template="facilities/_case_stays.html",
+    key="facilities", template="facilities/_case_stays.html",
     context="facilities.selectors.stays_for_case", context_name="stays", order=110, optional=True,
 ))

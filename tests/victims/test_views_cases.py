@@ -70,7 +70,7 @@ def test_search_by_name_ignores_diacritics_and_finds_case_numbers(world):
 
 def test_filters_by_status_province_agency_and_dates_kept_in_the_url(world):
     old = register(world, "Lò Thị Mai", received_on=days_ago(100))
-    new = register(world, "Vàng Thị Dua", received_on=days_ago(3))
+    new = register(world, "Sùng Thị Xá", received_on=days_ago(3))
     services.verification_request(user=world.caseworker_ls, case=new, police_agency=world.police_ls)
     elsewhere = CaseFactory(receiving_agency=world.border_ls)
     client = client_as(world.approver_ls)  # the department sees the whole province
@@ -81,7 +81,7 @@ def test_filters_by_status_province_agency_and_dates_kept_in_the_url(world):
         old.case_number, new.case_number, elsewhere.case_number}
     assert listed(client.get(LIST, {"province": world.ha_noi.pk})) == []
     since = days_ago(50).strftime("%d/%m/%Y")
-    response = client.get(LIST, {"received_from": since, "q": "dua", "sort": "number"})
+    response = client.get(LIST, {"received_from": since, "q": "sung thi xa", "sort": "number"})
     assert listed(response) == [new.case_number]
     html = response.content.decode()
     # The header links keep the filters and drop the page number.
@@ -274,3 +274,24 @@ def test_who_opened_the_file_is_shown_to_the_owning_agencys_managers_only(world)
     # The department's manager may view the case but is not the owner's manager.
     department_manager = member(world.department_ls, Role.AGENCY_MANAGER)
     assert client_as(department_manager).get(reverse("victims:case_access_log", args=[case.pk])).status_code == 403
+
+
+def test_records_of_other_apps_on_the_timeline_show_values_only_with_identity_access(world):
+    """A stay or a support request references the case: named for everyone, values for some."""
+    from types import SimpleNamespace
+
+    from victims.views.timeline import _entry, _lookups
+
+    case = CaseFactory(receiving_agency=world.centre_ls)
+    event = SimpleNamespace(
+        pgh_obj_model="accounts.Agency", pgh_label="update", pgh_obj_id=str(world.centre_ls.pk),
+        pgh_data={"id": world.centre_ls.pk, "name": "Mới"}, pgh_diff={"name": ["Cũ", "Mới"]},
+        pgh_created_at=case.created_at, actor=world.caseworker_ls, agency_id=None,
+    )
+    lookups = _lookups([event])
+    case.identity_visible = False
+    hidden = _entry(event, case, lookups)
+    case.identity_visible = True
+    shown = _entry(event, case, lookups)
+    assert hidden.kind == shown.kind == "other" and hidden.title == shown.title
+    assert hidden.changes == [] and shown.changes == [("Tên", "Cũ", "Mới")]

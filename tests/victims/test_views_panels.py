@@ -19,7 +19,8 @@ def panel_templates(settings, tmp_path, monkeypatch):
     folder = tmp_path / "templates" / "demo"
     folder.mkdir(parents=True)
     (folder / "_panel.html").write_text(
-        '<p data-testid="demo-panel">{{ demo.text }} · {{ case.case_number }} · {{ identity_visible }}</p>'
+        '<section class="card"><h2>Hỗ trợ</h2>'
+        '<p data-testid="demo-panel">{{ demo.text }} · {{ case.case_number }} · {{ identity_visible }}</p></section>'
     )
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path / "templates"]}]
     monkeypatch.setattr(panels, "_PANELS", {})
@@ -35,7 +36,7 @@ def test_a_registered_panel_is_rendered_with_its_context_and_the_case(world, pan
         calls.append((user, case.pk))
         return {"text": "Đã chi 1.000.000 ₫"}
 
-    register_case_panel(CasePanel(key="demo", title="Hỗ trợ", template="demo/_panel.html", context=summary,
+    register_case_panel(CasePanel(key="demo", template="demo/_panel.html", context=summary,
                                   context_name="demo"))
     case = CaseFactory(receiving_agency=world.centre_ls)
     html = client_as(world.caseworker_ls).get(reverse("victims:case_detail", args=[case.pk])).content.decode()
@@ -55,18 +56,18 @@ def test_a_panel_the_user_may_not_see_is_left_out(world, panel_templates, outcom
             raise PermissionDenied
         return None
 
-    register_case_panel(CasePanel(key="demo", title="Hỗ trợ", template="demo/_panel.html", context=summary))
+    register_case_panel(CasePanel(key="demo", template="demo/_panel.html", context=summary))
     case = CaseFactory(receiving_agency=world.centre_ls)
     response = client_as(world.caseworker_ls).get(reverse("victims:case_detail", args=[case.pk]))
     assert response.status_code == 200 and 'data-panel="demo"' not in response.content.decode()
 
 
 def test_optional_panels_wait_for_their_code_and_template(world, panel_templates):
-    register_case_panel(CasePanel(key="later", title="x", template="demo/_panel.html",
+    register_case_panel(CasePanel(key="later", template="demo/_panel.html",
                                   context="no_such_app.selectors.summary", optional=True))
-    register_case_panel(CasePanel(key="no_template", title="x", template="demo/_missing.html",
+    register_case_panel(CasePanel(key="no_template", template="demo/_missing.html",
                                   context="victims.selectors.case_display_name", optional=True))
-    register_case_panel(CasePanel(key="ready", title="x", template="demo/_panel.html",
+    register_case_panel(CasePanel(key="ready", template="demo/_panel.html",
                                   context="victims.selectors.case_display_name", context_name="demo",
                                   optional=True))
     case = CaseFactory(receiving_agency=world.centre_ls)
@@ -74,7 +75,7 @@ def test_optional_panels_wait_for_their_code_and_template(world, panel_templates
 
 
 def test_a_broken_mandatory_panel_fails_loudly(world, panel_templates):
-    register_case_panel(CasePanel(key="broken", title="x", template="demo/_panel.html",
+    register_case_panel(CasePanel(key="broken", template="demo/_panel.html",
                                   context="no_such_app.selectors.summary"))
     with pytest.raises(ImportError):
         panels.panels_for(world.caseworker_ls, CaseFactory(receiving_agency=world.centre_ls))

@@ -268,7 +268,7 @@ class GrantForm(OneTimeForm):
     grantee_agency = AgencyChoiceField(label=_("Agency"), queryset=Agency.objects.none(),
                                        empty_label=_("Choose an agency"))
     actions = forms.MultipleChoiceField(
-        label=_("May"), widget=forms.CheckboxSelectMultiple, initial=[Action.CASE_VIEW],
+        label=_("Allowed actions"), widget=forms.CheckboxSelectMultiple, initial=[Action.CASE_VIEW],
         choices=[(action.value, action.label) for action in Action if action in GRANTABLE_ACTIONS],
     )
     reason = TextField(label=_("Reason"), max_length=255)

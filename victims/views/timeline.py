@@ -164,6 +164,22 @@ def _entry(event, case: Case, lookups) -> Entry | None:
         entry.reason = data.get("reason") or ""
         return entry
 
+    if not name.startswith("victims."):
+        # Another app's record on this case (a stay, a support request): it names what happened;
+        # its values only to readers with identity access (the victims app cannot tell which of
+        # another app's columns are sensitive).
+        entry.kind = "other"
+        what = str(model._meta.verbose_name).capitalize()
+        if label == "update":
+            entry.title = _("%(what)s updated") % {"what": what}
+            if getattr(case, "identity_visible", False):
+                entry.changes = _changes(model, diff, lookups)
+        elif label == "delete":
+            entry.title = _("%(what)s deleted") % {"what": what}
+        else:
+            entry.title = _("%(what)s recorded") % {"what": what}
+        return entry
+
     if label == "update" or label == "delete":
         changes = _changes(model, diff, lookups) if label == "update" else []
         if label == "update" and not changes:
@@ -228,7 +244,7 @@ def _entry(event, case: Case, lookups) -> Entry | None:
     elif name == "victims.CaseAccessGrant":
         entry.kind = "grant"
         entry.title = _("Access granted: %(grantee)s") % {"grantee": _grantee(data, lookups)}
-        entry.details = [(_("May"), _actions(data.get("actions"))), *_details(model, data, ["reason", "expires_at"], lookups)]
+        entry.details = [(_("Allowed actions"), _actions(data.get("actions"))), *_details(model, data, ["reason", "expires_at"], lookups)]
     else:
         entry.title = _("%(what)s recorded") % {"what": str(model._meta.verbose_name).capitalize()}
     return entry
