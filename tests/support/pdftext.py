@@ -89,3 +89,12 @@ def pdf_text(data: bytes) -> str:
                         codes = bytes.fromhex(hex_text.decode())
                         out.extend(current.get(int.from_bytes(codes[i:i + 2], "big"), "") for i in range(0, len(codes), 2))
     return "".join(out)
+
+
+def pdf_fonts(data: bytes) -> set[str]:
+    """The names of the fonts embedded in the document (subset prefixes removed)."""
+    names = set()
+    for head, _stream in _objects(data).values():
+        for name in re.findall(rb"/BaseFont\s*/([^\s/<>\[\]]+)", head):
+            names.add(name.decode().split("+", 1)[-1])
+    return names
