@@ -48,6 +48,8 @@ from .models import (
     LoanRepayment,
     LoanStatus,
     PdfStatus,
+    PolicyParameter,
+    PolicyVersion,
     RequestStatus,
     SupportDecision,
     SupportDocument,
@@ -883,8 +885,52 @@ def loan_repayment_record(
         return repayment
 
 
+# ---------------------------------------------------------------------------------------------
+# Policy versions (administrators)
+# ---------------------------------------------------------------------------------------------
+
+def policy_version_copy(
+    *, user: User, source: PolicyVersion, code: str, short_name: str, title: str, valid_from: datetime.date,
+) -> PolicyVersion:
+    """Start a new version (e.g. a new finance circular) as a copy of `source` from `valid_from`:
+    same catalogue, parameters and legal basis, to be edited. `source` ends the day before, if it was
+    still in force then. Amounts of the copy are marked to be confirmed."""
+    with transaction.atomic(), _history(user):
+        source = PolicyVersion.objects.select_for_update().get(pk=source.pk)
+        errors = _Errors()
+        if valid_from is None:
+            errors.add("valid_from", _("Enter the date."), code="required")
+            errors.raise_if_any()
+        if valid_from <= source.valid_from:
+            errors.add("valid_from", _("The new version must start after %(date)s."), code="too_early",
+                       date=_date(source.valid_from))
+        if PolicyVersion.objects.filter(code=code).exists():
+            errors.add("code", _("This code is already used."), code="unique")
+        errors.raise_if_any()
+        if source.valid_to is None or source.valid_to >= valid_from:
+            source.valid_to = valid_from - datetime.timedelta(days=1)
+            source.save(update_fields=["valid_to"])
+        copy = PolicyVersion(
+            code=code, short_name=short_name, title=title, legal_basis=source.legal_basis, valid_from=valid_from,
+            valid_to=None, province=source.province, notes=gettext("Copied from %(code)s.") % {"code": source.code},
+        )
+        copy.full_clean()
+        copy.save()
+        for item in source.items.all():
+            item.pk = None
+            item.version = copy
+            item.amount_confirmed = False
+            item.save()
+        PolicyParameter.objects.bulk_create([
+            PolicyParameter(version=copy, name=p.name, value=p.value, confirmed=False, description=p.description)
+            for p in source.parameters.all()
+        ])
+        return copy
+
+
 __all__ = [
     "DocumentInput", "LineDecisionInput", "LineInput", "Usage", "can_decide", "decision_requeue_pdf",
     "delivery_record", "document_number", "loan_create", "loan_repayment_record", "loan_update_status",
+    "policy_version_copy",
     "quantity_limit", "remaining_for", "support_request_create", "support_request_decide", "usage_for",
 ]

@@ -80,6 +80,7 @@ class PolicyVersion(models.Model):
             ),
             ExclusionConstraint(
                 name="policy_version_no_overlap",
+                violation_error_message=_("Another version is in force for the same scope in this period."),
                 expressions=[
                     (_validity_range(), RangeOperators.OVERLAPS),
                     (Coalesce("province", Value(0)), RangeOperators.EQUAL),
@@ -257,6 +258,7 @@ class ProvinceAmount(models.Model):
             ),
             ExclusionConstraint(
                 name="province_amount_no_overlap",
+                violation_error_message=_("This province already has an amount for this item in this period."),
                 expressions=[
                     (_validity_range(), RangeOperators.OVERLAPS),
                     ("item", RangeOperators.EQUAL),
