@@ -50,8 +50,12 @@ def second_page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="vi-VN")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    csp_violations = []
+    page.on("console", lambda msg: csp_violations.append(msg.text)
+            if msg.type == "error" and "Content Security Policy" in msg.text else None)
     yield page
     context.close()
+    assert csp_violations == [], "the page broke its Content Security Policy"
 
 
 def test_admit_mother_and_child_extend_past_the_maximum_and_discharge_to_the_family(page, second_page):
@@ -107,6 +111,10 @@ def test_admit_mother_and_child_extend_past_the_maximum_and_discharge_to_the_fam
     expect(director_page.get_by_test_id("past-limit")).to_have_count(0)
     expect(director_page.get_by_test_id("extension")).to_contain_text("15/QĐ-TTCTXH")
     expect(director_page.get_by_test_id("extension")).to_contain_text("Hoàng Minh Đức")
+    # The occupancy chart (Chart.js from /static/, data from json_script) draws under the CSP.
+    director_page.goto("/co-so/cong-suat/")
+    expect(director_page.get_by_test_id("facility-occupancy")).to_contain_text("Cơ sở lưu trú Bình An")
+    expect(director_page.locator("#occupancy-chart")).to_have_attribute("style", re.compile("height"))
 
     # 3. The caseworker discharges the victim to her family (with a confirmation); the child goes too.
     page.reload()
