@@ -33,7 +33,7 @@ from victims.workflow import (
 )
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-DATE_PLACEHOLDER = _("dd/mm/yyyy")
+DATE_PLACEHOLDER = "dd/mm/yyyy"  # as typed, in every language
 
 
 class DateInput(forms.DateInput):

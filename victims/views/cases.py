@@ -57,6 +57,7 @@ LOG_LIST = "case.list"
 LOG_VIEW = "case.view"
 LOG_DOWNLOAD = "case.download_scan"
 LOG_OVERDUE = "case.list_overdue"
+LOG_ACCESS_LOG = "case.view_access_log"
 
 VERIFICATION_STATUSES = frozenset({Status.RECEIVED, Status.UNDER_IDENTIFICATION, Status.NOT_VICTIM})
 
@@ -136,6 +137,11 @@ def case_url(case_or_pk) -> str:
     return reverse("victims:case_detail", args=[getattr(case_or_pk, "pk", case_or_pk)])
 
 
+def _acting_allows(request, action: str) -> bool:
+    membership = request.membership
+    return bool(membership and membership.allows(action))
+
+
 def _optional_url(name: str, *args) -> str | None:
     """A link to a page of another module (the intake wizard) only once it exists."""
     try:
@@ -177,7 +183,8 @@ def case_list(request):
         "overdue_count": selectors.followups_overdue(request.user, today).count(),
         "filtered": any(request.GET.get(name) for name in ("q", "status", "province", "receiving_agency",
                                                           "received_from", "received_to")),
-        "intake_url": _optional_url("victims:intake_start") if request.user.can(Action.CASE_CREATE) else None,
+        # The reception is registered for the agency the user acts for (chosen in the header).
+        "intake_url": _optional_url("victims:intake_start") if _acting_allows(request, Action.CASE_CREATE) else None,
     })
 
 
@@ -293,6 +300,7 @@ def case_access_log(request, pk):
     case = selectors.case_get(user=request.user, pk=pk)
     if not selectors.can_view_access_log(request.user, case):
         raise PermissionDenied
+    log_case_view(request, case, LOG_ACCESS_LOG)  # reading who opened it is opening it too
     entries = selectors.access_log_for_case(user=request.user, case=case)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "victims/access_log.html", {"case": case, "page": page})
