@@ -81,13 +81,6 @@ def case_url(case: Case) -> str | None:
     return None
 
 
-def _parse_date(value: str) -> datetime.date | None:
-    try:
-        return datetime.datetime.strptime(value, forms.DATE_FORMAT).date()
-    except (TypeError, ValueError):
-        return None
-
-
 def _form_page(request, template, **context):
     return render(request, f"facilities/{template}", context)
 
@@ -181,8 +174,10 @@ def facility_detail(request, pk):
     facility = selectors.facility_get(user=user, pk=pk)
     today = timezone.localdate()
     context = {"facility": facility, "today": today}
+    # Residents the user may see: all of them for the facility and the department, only the ones of
+    # their own cases for an agency that reaches the facility through a case.
+    residents = list(selectors.stay_list(user=user, facility=facility, state="current"))
     if facility.full_access:
-        residents = list(selectors.stay_list(user=user, facility=facility, state="current"))
         occupied = Stay.objects.filter(facility=facility, discharged_on__isnull=True).count()
         capacity = selectors.capacity_on(facility, today)
         context.update({
@@ -193,8 +188,6 @@ def facility_detail(request, pk):
             "applications": facility.licence_applications.order_by("-submitted_on", "-pk"),
             "inspections": selectors.inspection_list(user=user, facility=facility)[:10],
         })
-    else:
-        residents = list(selectors.stay_list(user=user, facility=facility, state="current"))
     for stay in residents:
         stay.display_name = selectors.resident_name(stay)
     _log_reads(request, residents, "facility.residents")
