@@ -163,6 +163,9 @@ def test_status_changes_need_a_reason_and_follow_the_state_machine(world):
     assert "reason" in errors(response)
     response = client.post(url("case_transition", case), {"to_status": Status.IN_SUPPORT, "reason": "a\x00b"})
     assert "reason" in errors(response)
+    response = client.post(url("case_transition", case), {"to_status": Status.IN_SUPPORT, "reason": "ạ" * 2001})
+    assert "reason" in errors(response)
+    assert StatusTransition.objects.filter(case=case, to_status=Status.IN_SUPPORT).count() == 0
 
     decomposed = unicodedata.normalize("NFD", "Cần hỗ trợ y tế")
     response = client.post(url("case_transition", case), {"to_status": Status.IN_SUPPORT, "reason": decomposed})
