@@ -197,7 +197,7 @@ def request_create(request, case_pk):
     submit = RequestSubmitForm(request.POST)
     context.update({"lines": lines, "documents": documents, "submit": submit})
     if not (lines.is_valid() and documents.is_valid() and submit.is_valid()):
-        return render(request, "support/request_form.html", context, status=400)
+        return render(request, "support/request_form.html", context)
 
     items = {entry.item.pk: entry.item for entry in eligible}
     chosen = [form for form in lines.forms if form.cleaned_data.get("selected")]
@@ -234,7 +234,7 @@ def request_create(request, case_pk):
         apply_service_errors(error, submit, prefixed)
         if "lines" in getattr(error, "error_dict", {}):
             context["lines_error"] = error.error_dict["lines"]
-        return render(request, "support/request_form.html", context, status=400)
+        return render(request, "support/request_form.html", context)
     messages.success(request, _("The request was sent for a decision.") if len(created) == 1 else
                      _("The request was split by deciding authority and sent as %(count)s requests.") % {
                          "count": len(created)})
@@ -308,7 +308,7 @@ def request_decide(request, pk):
     if request.method == "GET":
         return render(request, "support/request_decide.html", context)
     if not (decision_form.is_valid() and all(form.is_valid() for form in forms)):
-        return render(request, "support/request_decide.html", context, status=400)
+        return render(request, "support/request_decide.html", context)
     inputs = {line.pk: services.LineDecisionInput(
         decision=form.cleaned_data["decision"], approved_quantity=form.cleaned_data.get("approved_quantity"),
         approved_amount=form.cleaned_data.get("approved_amount"), reason=form.cleaned_data.get("reason") or "",
@@ -324,7 +324,7 @@ def request_decide(request, pk):
             messages.info(request, _("This request has already been decided."))
             return redirect("support:request_detail", pk=pk)
         apply_service_errors(error, decision_form, {f"lines.{line.pk}": form for line, form in zip(lines, forms, strict=True)})
-        return render(request, "support/request_decide.html", context, status=400)
+        return render(request, "support/request_decide.html", context)
     messages.success(request, _("Decision recorded: %(outcome)s.") % {"outcome": decision.get_outcome_display()})
     return redirect("support:request_detail", pk=pk)
 
@@ -404,7 +404,7 @@ def delivery_create(request, pk):
     if request.method == "GET":
         return render(request, "support/delivery_form.html", context)
     if not form.is_valid():
-        return render(request, "support/delivery_form.html", context, status=400)
+        return render(request, "support/delivery_form.html", context)
     data = form.cleaned_data
     line = next(line for line in lines if line.pk == data["line"])
     try:
@@ -417,7 +417,7 @@ def delivery_create(request, pk):
         )
     except ValidationError as error:
         apply_service_errors(error, form)
-        return render(request, "support/delivery_form.html", context, status=400)
+        return render(request, "support/delivery_form.html", context)
     messages.success(request, _("The delivery or payment was recorded."))
     return redirect("support:request_detail", pk=pk)
 
@@ -436,7 +436,7 @@ def loan_create(request, case_pk):
     if request.method == "GET":
         return render(request, "support/loan_form.html", context)
     if not form.is_valid():
-        return render(request, "support/loan_form.html", context, status=400)
+        return render(request, "support/loan_form.html", context)
     data = form.cleaned_data
     try:
         loan = services.loan_create(
@@ -446,7 +446,7 @@ def loan_create(request, case_pk):
         )
     except ValidationError as error:
         apply_service_errors(error, form)
-        return render(request, "support/loan_form.html", context, status=400)
+        return render(request, "support/loan_form.html", context)
     messages.success(request, _("The loan was recorded."))
     return redirect("support:loan_detail", pk=loan.pk)
 
@@ -486,7 +486,7 @@ def loan_status(request, pk):
         else:
             messages.success(request, _("The loan's status was updated."))
             return redirect("support:loan_detail", pk=pk)
-    return render(request, "support/loan_detail.html", _loan_context(request, loan, status_form=form), status=400)
+    return render(request, "support/loan_detail.html", _loan_context(request, loan, status_form=form))
 
 
 @require_POST
@@ -504,5 +504,5 @@ def loan_repayment(request, pk):
         else:
             messages.success(request, _("The repayment was recorded."))
             return redirect("support:loan_detail", pk=pk)
-    return render(request, "support/loan_detail.html", _loan_context(request, loan, repayment_form=form), status=400)
+    return render(request, "support/loan_detail.html", _loan_context(request, loan, repayment_form=form))
 

@@ -109,7 +109,7 @@ def test_errors_are_shown_next_to_the_line_and_what_was_typed_is_kept(ls, case, 
 
     response = client.post(url, data)
 
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert not SupportRequest.objects.exists()
     forms = {form.entry.item.code: form for form in response.context["lines"].forms}
     food, allowance = forms["food_in_facility"], forms["hardship_allowance"]
@@ -135,7 +135,7 @@ def test_the_approver_decides_from_the_queue_and_the_pdf_is_prepared_then_downlo
             f"line-{food.pk}-decision": "approve",
             f"line-{allowance.pk}-decision": "reject", f"line-{allowance.pk}-reason": ""}
     missing_reason = client.post(url, data)
-    assert missing_reason.status_code == 400
+    assert missing_reason.status_code == 200
     assert not SupportDecision.objects.exists()
 
     data[f"line-{allowance.pk}-reason"] = "Chưa đủ căn cứ xác định hộ nghèo."
@@ -165,7 +165,7 @@ def test_delivery_and_payment_within_the_approval(ls, case, signed_in):
     base = {"line": line.pk, "delivered_on": d(TODAY), "method": "cash", "submission_key": "pay-1"}
 
     too_much = client.post(url, {**base, "amount": 2_000_000})
-    assert too_much.status_code == 400 and "amount" in too_much.context["form"].errors
+    assert too_much.status_code == 200 and "amount" in too_much.context["form"].errors
     assert 'value="2000000"' in too_much.content.decode()
 
     ok = client.post(url, {**base, "amount": 600_000})
@@ -173,7 +173,7 @@ def test_delivery_and_payment_within_the_approval(ls, case, signed_in):
     assert ok.status_code == 302 and twice.status_code == 302
     assert Delivery.objects.count() == 1
     rest = client.post(url, {**base, "submission_key": "pay-2", "amount": 500_000})
-    assert rest.status_code == 400
+    assert rest.status_code == 200
     assert "400.000" in str(rest.context["form"].errors["amount"])
 
 
@@ -191,7 +191,7 @@ def test_loans_are_recorded_and_repaid(ls, case, signed_in):
                                {"status": status, "disbursed_on": d(TODAY)})
         assert response.status_code == 302
     repay = reverse("support:loan_repayment", args=[loan.pk])
-    assert client.post(repay, {"paid_on": d(TODAY), "amount": 31_000_000}).status_code == 400
+    assert client.post(repay, {"paid_on": d(TODAY), "amount": 31_000_000}).status_code == 200
     assert client.post(repay, {"paid_on": d(TODAY), "amount": 30_000_000}).status_code == 302
     loan.refresh_from_db()
     assert loan.status == LoanStatus.REPAID
