@@ -39,3 +39,13 @@ def test_seed_demo_gives_realistic_cases_in_every_status():
 
     assert set(Case.objects.values_list("status", flat=True)) == set(Status.values)
     assert Case.objects.filter(children__isnull=False).exists()
+
+
+def test_seed_demo_gives_facilities_with_residents_licences_and_an_inspection():
+    from facilities.models import Inspection, Licence, Stay
+
+    call_command("seed_demo")
+
+    assert Stay.objects.filter(discharged_on__isnull=True).exists()
+    assert len(set(Licence.objects.values_list("status", flat=True))) >= 3
+    assert Inspection.objects.exists()

@@ -10,6 +10,7 @@ from accounts.demo import DEMO_PASSWORD, demo_logins
 DEMO_LOADERS = [
     "accounts.demo.seed_organisations",
     "victims.demo.seed_cases",
+    "facilities.demo.seed_facilities",
 ]
 
 
