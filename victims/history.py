@@ -29,6 +29,15 @@ SENSITIVE_HISTORY_FIELDS: dict[str, frozenset[str]] = {
 }
 # Never shown: internal columns.
 INTERNAL_FIELDS = frozenset({"intake_key", "name_folded"})
+# Without identity access, a model of another app that did not register its sensitive fields shows
+# none of its values (fail closed): only these link columns.
+ALWAYS_SHOWN = frozenset({"id", "case", "case_id"})
+
+
+def register_sensitive_history_fields(model_label: str, fields) -> None:
+    """Other apps whose models hang off a case name the fields a user without identity access must
+    not see in the case history (call from AppConfig.ready)."""
+    SENSITIVE_HISTORY_FIELDS[model_label] = frozenset(fields)
 
 
 def case_history(user: User, case: Case) -> list[Events]:
@@ -55,13 +64,15 @@ def case_history(user: User, case: Case) -> list[Events]:
 
 
 def _clean(event, *, identity_visible: bool) -> None:
-    sensitive = set() if identity_visible else SENSITIVE_HISTORY_FIELDS.get(event.pgh_obj_model, set())
+    registered = SENSITIVE_HISTORY_FIELDS.get(event.pgh_obj_model)
+    hide_all = not identity_visible and registered is None
+    sensitive = set() if identity_visible else (registered or set())
     for attr in ("pgh_data", "pgh_diff"):
         values = getattr(event, attr) or {}
         for field in list(values):
             if field in INTERNAL_FIELDS:
                 del values[field]
-            elif field in sensitive or field.removesuffix("_id") in sensitive:
+            elif (hide_all and field not in ALWAYS_SHOWN) or field in sensitive or field.removesuffix("_id") in sensitive:
                 # Foreign keys appear by column name (home_commune_id); the lists name the field.
                 values[field] = _hide(field, values[field], diff=attr == "pgh_diff")
         setattr(event, attr, values)
