@@ -231,9 +231,7 @@ def request_create(request, case_pk):
         prefixed.update({f"documents.{i}": form for i, form in enumerate(used_documents)})
         for key in ("application_date", "person", "supersedes"):
             prefixed[key] = start
-        apply_service_errors(error, submit, prefixed)
-        if "lines" in getattr(error, "error_dict", {}):
-            context["lines_error"] = error.error_dict["lines"]
+        apply_service_errors(error, submit, prefixed)  # "lines" (e.g. no deciding agency) goes on top
         return render(request, "support/request_form.html", context)
     messages.success(request, _("The request was sent for a decision.") if len(created) == 1 else
                      _("The request was split by deciding authority and sent as %(count)s requests.") % {

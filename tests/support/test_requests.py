@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils import translation
 
 from accounts.roles import Role
 from support.models import ProvinceAmount, RequestStatus, SupportRequest
@@ -110,7 +111,8 @@ def test_food_days_stop_at_the_maximum_unless_an_extension_is_approved(ls, case)
     with pytest.raises(ValidationError) as error:
         request_support(ls, case, [(LAW53, "food_in_facility", 30)], stay=True)
     assert codes(error.value) == {"lines.0": ["limit"]}
-    assert "extension" in error.value.error_dict["lines.0"][0].message
+    with translation.override("en"):
+        assert "unless an extension is requested and approved" in error.value.messages[0]
 
     extended = LineInput(item=food, quantity=30, extension_requested=True)
     [second] = request_support(ls, case, [extended], stay=True)

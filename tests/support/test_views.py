@@ -77,7 +77,7 @@ def test_the_request_form_shows_the_version_items_and_why_others_are_not_availab
     assert {"food_in_facility", "hardship_allowance", "winter_clothing"} <= codes
     assert "interpretation" not in codes  # the victim needs no interpreter
     assert "interpretation" in {entry.item.code for entry in page.context["ineligible"]}
-    assert b"to be confirmed" in page.content or "cần xác nhận".encode() in page.content
+    assert b'data-testid="unconfirmed"' in page.content  # default amounts are shown as to be confirmed
 
 
 def test_a_caseworker_requests_and_a_double_submit_makes_one_request(ls, case, signed_in):
@@ -228,3 +228,34 @@ def test_lists_and_policy_pages(ls, case, signed_in):
     policy = client.get(reverse("support:policy"))
     assert policy.status_code == 200
     assert "ND-09-2013" in policy.content.decode() and "LAW-53-2024" in policy.content.decode()
+
+
+def test_a_request_that_cannot_be_routed_says_why_on_top(ls, signed_in):
+    far = make_case(owner=ls.centre, home="ca mau")
+    client = signed_in(ls.caseworker)
+    url = reverse("support:request_create", args=[far.pk])
+    page = client.get(url, start_params(far, stay=False))
+    response = client.post(url, request_form_data(page, {"clothing_set": {"quantity": 2}}))
+    assert response.status_code == 200 and not SupportRequest.objects.exists()
+    assert response.context["submit"].non_field_errors()
+    assert "Cà Mau" in response.content.decode()
+
+
+def test_a_decision_is_superseded_from_its_page(ls, case, signed_in):
+    [old] = request_support(ls, case, [(LAW53, "clothing_set", 2)])
+    decide_all(ls.approver, old)
+    client = signed_in(ls.caseworker)
+    detail = client.get(reverse("support:request_detail", args=[old.pk]))
+    assert detail.context["can_supersede"]
+    url = reverse("support:request_create", args=[case.pk])
+    page = client.get(url, {**start_params(case, stay=False), "supersedes": old.pk})
+    assert page.context["superseded"] == old
+    data = request_form_data(page, {"clothing_set": {"quantity": 1}}, key="k-sup")
+    data["supersedes"] = old.pk
+    assert client.post(url, data).status_code == 302
+    new = SupportRequest.objects.exclude(pk=old.pk).get()
+    assert new.supersedes == old
+    decide_all(ls.approver, new)
+    old.refresh_from_db()
+    assert old.status == RequestStatus.SUPERSEDED
+    assert not client.get(reverse("support:request_detail", args=[new.pk])).context["superseded_by"]
