@@ -146,9 +146,10 @@ class LineDecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=LineDecision.choices, widget=forms.RadioSelect,
                                  error_messages={"required": _("Choose approve, approve in part or reject.")})
     approved_quantity = forms.IntegerField(label=_("Approved quantity"), min_value=0, required=False,
-                                           widget=forms.NumberInput(attrs={"class": "text-end", "min": 0}))
+                                           widget=forms.NumberInput(attrs={"class": "text-end", "min": 0,
+                                                                           "data-partly-only": ""}))
     approved_amount = forms.IntegerField(label=_("Approved amount (VND)"), min_value=0, required=False,
-                                         widget=forms.NumberInput(attrs=MONEY_ATTRS))
+                                         widget=forms.NumberInput(attrs={**MONEY_ATTRS, "data-partly-only": ""}))
     reason = forms.CharField(label=_("Reason"), max_length=2000, required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
 

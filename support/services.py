@@ -625,9 +625,10 @@ def _decide_line(errors: _Errors, line: SupportRequestLine, given: LineDecisionI
         if quantity < 0 or quantity > line.quantity:
             errors.add(f"{key}.approved_quantity", _("Approve between 0 and %(max)s."), code="range", max=line.quantity)
             return
-        if given.approved_amount is None:
-            amount = quantity * line.unit_amount if item.priced_per_unit and line.unit_amount else (
-                line.amount if quantity == line.quantity else None)
+        priced = bool(line.unit_amount)
+        if given.approved_amount is None or (priced and given.approved_amount == line.amount):
+            # Priced per unit: the amount follows the quantity (an untouched, prefilled amount too).
+            amount = quantity * line.unit_amount if priced else (line.amount if quantity == line.quantity else None)
             if amount is None:
                 errors.add(f"{key}.approved_amount", _("Enter the amount approved."), code="required")
                 return

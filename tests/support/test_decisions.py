@@ -94,6 +94,17 @@ def test_part_approval_reduces_quantity_and_amount_and_needs_a_reason(ls, pendin
     assert (food.status, food.approved_quantity, food.approved_amount) == (LineStatus.PARTLY_APPROVED, 20, 800_000)
 
 
+def test_reducing_the_days_reduces_the_prefilled_amount(ls, pending):
+    """The decision form prefills the requested amount; cutting the days is enough to cut the money."""
+    inputs = lines_of(pending)
+    food = pending.lines.get(item__code="food_in_facility")
+    inputs[food.pk] = LineDecisionInput(decision="partly", approved_quantity=15, approved_amount=food.amount,
+                                        reason="Lưu trú thực tế 15 ngày.")
+    support_request_decide(user=ls.approver, request=pending, lines=inputs)
+    food.refresh_from_db()
+    assert (food.approved_quantity, food.approved_amount) == (15, 600_000)
+
+
 def test_every_line_needs_a_decision_and_approvals_stay_within_the_request(ls, pending):
     with pytest.raises(ValidationError):
         support_request_decide(user=ls.approver, request=pending, lines={})
