@@ -49,3 +49,11 @@ def test_seed_demo_gives_facilities_with_residents_licences_and_an_inspection():
     assert Stay.objects.filter(discharged_on__isnull=True).exists()
     assert len(set(Licence.objects.values_list("status", flat=True))) >= 3
     assert Inspection.objects.exists()
+
+
+def test_seed_demo_gives_support_requests_in_several_states():
+    from support.models import SupportRequest
+
+    call_command("seed_demo")
+
+    assert len(set(SupportRequest.objects.values_list("status", flat=True))) >= 3

@@ -119,7 +119,7 @@ def test_admit_mother_and_child_extend_past_the_maximum_and_discharge_to_the_fam
     # 3. The caseworker discharges the victim to her family (with a confirmation); the child goes too.
     page.reload()
     expect(page.get_by_test_id("extension")).to_be_visible()
-    page.get_by_role("link", name=re.compile("Discharge|Xuất")).click()
+    page.get_by_role("link", name=re.compile("Discharge|Xuất|Kết thúc lưu trú")).click()
     page.locator("input[name=destination][value=family]").check()
     page.locator("#id_note").fill("Gia đình đón về Quế Phong")
     page.once("dialog", lambda dialog: dialog.accept())

@@ -11,6 +11,7 @@ DEMO_LOADERS = [
     "accounts.demo.seed_organisations",
     "victims.demo.seed_cases",
     "facilities.demo.seed_facilities",
+    "support.demo.seed_support",
 ]
 
 
