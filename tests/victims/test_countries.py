@@ -22,3 +22,11 @@ def test_the_picker_lists_every_country_once_neighbours_first():
     codes = [code for code, _ in choices]
     assert codes[:3] == ["VN", "CN", "LA"]
     assert len(codes) == len(set(codes)) == 249
+
+
+def test_the_case_page_filter_names_countries():
+    from victims.templatetags.victims_ui import country
+
+    with translation.override("vi"):
+        assert country("CN") == "Trung Quốc"
+        assert country("") == ""

@@ -52,3 +52,11 @@ def case_panel(context, panel):
     """Render a panel another app registered (victims.panels) with the case page's context."""
     with context.push(**panel.context):
         return get_template(panel.template).template.render(context)
+
+
+@register.filter
+def country(code) -> str:
+    """ISO code -> the country's name in the active language ('VN' -> 'Việt Nam')."""
+    from victims.countries import country_name
+
+    return country_name(code) if code else ""
