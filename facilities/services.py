@@ -20,11 +20,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, Membership, User
 from accounts.roles import Action
+from support import working_days
 from victims.models import Case, Person
 from victims.scoping import SOCIAL_AFFAIRS_DEPARTMENT, memberships_allowing
 from victims.workflow import Status
 
-from . import policy, working_days
+from . import policy
 from .choices import (
     GENDER_POLICY_ADMITS,
     OPEN_FOLLOW_UP,

@@ -7,9 +7,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from support import working_days
 from victims.text import CleanTextModel
 
-from .. import working_days
 from ..choices import (
     ApplicationKind,
     ApplicationStatus,

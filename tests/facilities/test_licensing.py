@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from facilities import policy, selectors, services, working_days
+from facilities import policy, selectors, services
 from facilities.choices import (
     ApplicationStatus,
     FacilityStatus,
@@ -16,6 +16,7 @@ from facilities.choices import (
     Service,
 )
 from facilities.models import Licence, LicenceStatusChange
+from support import working_days
 
 from .factories import FacilityFactory, LicenceFactory, days_ago, today
 

@@ -4,7 +4,8 @@ import datetime
 
 import pytest
 
-from facilities import policy, working_days
+from facilities import policy
+from support import working_days
 
 pytestmark = pytest.mark.django_db
 
