@@ -1,19 +1,14 @@
 """The rules of the policy version in force for facilities: maximum stay and licensing deadlines.
 
-One entry point per parameter. The support app owns the policy versions (support.PolicyVersion);
-when it provides `support.policy.policy_parameter(name, on_date)` that answer wins. Until then (and
-for any parameter it does not know: it raises LookupError or returns None) the fallback table below
-is used. The table is data: one row per policy version with its dates, never `if` on dates. The code of the
-version shown next to a stay comes from `support.policy.version_in_force(day)` when it exists.
+The numbers live in one place, the support app's policy versions (`support.PolicyParameter`, seeded
+for ND-09-2013 and LAW-53-2024, editable by administrators); this module only names them.
 """
 
 import datetime
-from dataclasses import dataclass
 
-from django.apps import apps
-from django.db import DatabaseError, transaction
+from support import policy as support_policy
 
-# Parameter names asked of the support app.
+# Parameter names of the policy versions.
 MAX_STAY_DAYS = "max_stay_days"
 LICENCE_APPRAISAL_WORKING_DAYS = "licence_appraisal_working_days"
 LICENCE_DECISION_WORKING_DAYS = "licence_decision_working_days"
@@ -24,72 +19,9 @@ NEAR_LIMIT_DAYS = 14
 LICENCE_MAX_YEARS = 5
 
 
-@dataclass(frozen=True)
-class PolicyRow:
-    code: str
-    valid_from: datetime.date | None  # None: since always
-    valid_to: datetime.date | None  # None: until replaced; inclusive
-    parameters: dict
-
-
-FALLBACK_POLICY: tuple[PolicyRow, ...] = (
-    PolicyRow("ND-09-2013", None, datetime.date(2025, 6, 30), {
-        MAX_STAY_DAYS: 60,
-        LICENCE_APPRAISAL_WORKING_DAYS: 15,
-        LICENCE_DECISION_WORKING_DAYS: 7,
-    }),
-    PolicyRow("LAW-53-2024", datetime.date(2025, 7, 1), None, {
-        MAX_STAY_DAYS: 120,
-        LICENCE_APPRAISAL_WORKING_DAYS: 5,
-        LICENCE_DECISION_WORKING_DAYS: 3,
-    }),
-)
-
-
-def fallback_row(on_date: datetime.date) -> PolicyRow:
-    for row in FALLBACK_POLICY:
-        if (row.valid_from is None or row.valid_from <= on_date) and (
-            row.valid_to is None or on_date <= row.valid_to
-        ):
-            return row
-    raise LookupError(f"No facility policy in force on {on_date}")
-
-
-def _support_policy():
-    """The support app's policy module, or None (never imported at module import time)."""
-    if not apps.is_installed("support"):
-        return None
-    try:
-        from support import policy as support_policy
-    except ImportError:
-        return None
-    return support_policy
-
-
-def _from_support(name: str, on_date: datetime.date):
-    """The support app's value, or None when it is absent or does not know the parameter."""
-    support_policy = _support_policy()
-    getter = getattr(support_policy, "policy_parameter", None) if support_policy else None
-    if getter is None:
-        return None
-    return _guarded(getter, name, on_date)
-
-
-def _guarded(function, *args):
-    """Call into support; a missing table (support not migrated yet) or an unknown parameter gives
-    None. The savepoint keeps the caller's transaction usable after a database error."""
-    try:
-        with transaction.atomic():
-            return function(*args)
-    except (LookupError, DatabaseError):
-        return None
-
-
 def parameter(name: str, on_date: datetime.date) -> int:
-    value = _from_support(name, on_date)
-    if value is None:
-        value = fallback_row(on_date).parameters[name]
-    return int(value)
+    """LookupError when no version is in force or it lacks the parameter: never a silent default."""
+    return int(support_policy.policy_parameter(name, on_date))
 
 
 def max_stay_days(on_date: datetime.date) -> int:
@@ -108,8 +40,8 @@ def licence_decision_working_days(on_date: datetime.date) -> int:
 
 
 def policy_code(on_date: datetime.date) -> str:
-    """The code of the policy version in force (support's national version when it has one)."""
-    support_policy = _support_policy()
-    finder = getattr(support_policy, "version_in_force", None) if support_policy else None
-    version = _guarded(finder, on_date) if finder else None
-    return version.code if version is not None else fallback_row(on_date).code
+    """The code of the national policy version in force."""
+    version = support_policy.version_in_force(on_date)
+    if version is None:
+        raise LookupError(f"No policy version is in force on {on_date}")
+    return version.code

@@ -1,4 +1,4 @@
-"""The policy parameters of facilities: data, with the support app's answer first."""
+"""The policy parameters of facilities come from the support policy versions (data)."""
 
 import datetime
 
@@ -10,16 +10,6 @@ from support import working_days
 pytestmark = pytest.mark.django_db
 
 
-def test_the_fallback_table_covers_every_date_once():
-    rows = policy.FALLBACK_POLICY
-    assert rows[0].valid_from is None and rows[-1].valid_to is None
-    for before, after in zip(rows, rows[1:], strict=False):
-        assert after.valid_from == before.valid_to + datetime.timedelta(days=1)
-    assert {row.code for row in rows} == {"ND-09-2013", "LAW-53-2024"}
-    for day in (datetime.date(2013, 1, 1), datetime.date(2025, 6, 30), datetime.date(2025, 7, 1), datetime.date(2040, 1, 1)):
-        assert policy.fallback_row(day)
-
-
 @pytest.mark.parametrize(("day", "days", "code"), [
     (datetime.date(2024, 12, 31), 60, "ND-09-2013"),
     (datetime.date(2025, 6, 30), 60, "ND-09-2013"),
@@ -28,21 +18,21 @@ def test_the_fallback_table_covers_every_date_once():
 ])
 def test_max_stay_by_date(day, days, code):
     assert policy.max_stay_days(day) == days
-    assert policy.fallback_row(day).parameters[policy.MAX_STAY_DAYS] == days
     assert policy.policy_code(day) == code
 
 
-def test_the_support_policy_wins_when_it_knows_the_parameter(monkeypatch):
-    support_policy = pytest.importorskip("support.policy")
+def test_licensing_deadlines_follow_the_version_in_force():
+    assert policy.licence_appraisal_working_days(datetime.date(2025, 6, 30)) == 15
+    assert policy.licence_decision_working_days(datetime.date(2025, 6, 30)) == 7
+    assert policy.licence_appraisal_working_days(datetime.date(2025, 7, 1)) == 5
+    assert policy.licence_decision_working_days(datetime.date(2025, 7, 1)) == 3
 
-    def policy_parameter(name, day):
-        if name == policy.MAX_STAY_DAYS:
-            return 90
-        raise LookupError(name)
 
-    monkeypatch.setattr(support_policy, "policy_parameter", policy_parameter, raising=False)
+def test_an_administrator_changing_the_parameter_changes_the_rule():
+    from support.models import PolicyParameter
+
+    PolicyParameter.objects.filter(version__code="LAW-53-2024", name=policy.MAX_STAY_DAYS).update(value=90)
     assert policy.max_stay_days(datetime.date(2026, 1, 1)) == 90
-    assert policy.licence_appraisal_working_days(datetime.date(2026, 1, 1)) == 5  # unknown there: the fallback
 
 
 def test_working_days_skip_weekends_and_tet():
