@@ -1,3 +1,4 @@
+
 """Pages of the facilities app (thin: selectors read, services write, forms parse).
 
 Pages of a kind the user's roles never allow answer 403; an object outside the user's scope (or a
@@ -5,6 +6,7 @@ facility reached only through a case, for anything but reading it) answers 404.
 """
 
 import datetime
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -81,6 +83,20 @@ def case_url(case: Case) -> str | None:
     return None
 
 
+def _submitted(request, form, write, *, success, then):
+    """A valid POST: call the service `write(**cleaned_data)`; its ValidationError goes next to the
+    fields, else report `success` and return `then(result)`. None: show the form (again)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = write(**form.cleaned_data)
+    except ValidationError as error:
+        forms.apply_errors(form, error)
+        return None
+    messages.success(request, success)
+    return then(result)
+
+
 def _form_page(request, template, **context):
     return render(request, f"facilities/{template}", context)
 
@@ -124,14 +140,9 @@ def facility_create(request):
     if not owners.exists():
         raise PermissionDenied
     form = forms.FacilityForm(request.POST or None, owner_agencies=owners)
-    if request.method == "POST" and form.is_valid():
-        try:
-            facility = services.facility_create(user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            forms.apply_errors(form, error)
-        else:
-            messages.success(request, _("The facility has been registered."))
-            return redirect("facilities:detail", pk=facility.pk)
+    if done := _submitted(request, form, partial(services.facility_create, user=request.user),
+                          success=_("The facility has been registered."), then=lambda facility: redirect("facilities:detail", pk=facility.pk)):
+        return done
     return _form_page(request, "facility_form.html", form=form, title=_("Register a facility"))
 
 
@@ -141,14 +152,9 @@ def facility_edit(request, pk):
     facility = selectors.facility_get(user=request.user, pk=pk, action=Action.FACILITY_MANAGE)
     owners = services.owner_agencies_for(request.user, include=facility.owner_agency_id)
     form = forms.FacilityForm(request.POST or None, instance=facility, owner_agencies=owners)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.facility_update(user=request.user, facility=facility, **form.cleaned_data)
-        except ValidationError as error:
-            forms.apply_errors(form, error)
-        else:
-            messages.success(request, _("The facility has been updated."))
-            return redirect("facilities:detail", pk=facility.pk)
+    if done := _submitted(request, form, partial(services.facility_update, user=request.user, facility=facility),
+                          success=_("The facility has been updated."), then=lambda result: redirect("facilities:detail", pk=facility.pk)):
+        return done
     return _form_page(request, "facility_form.html", form=form, facility=facility, title=_("Edit the facility"))
 
 
@@ -328,15 +334,9 @@ def stay_extend(request, pk):
     stay = selectors.stay_get(user=request.user, pk=pk, action=Action.STAY_EXTEND)
     stay.display_name = selectors.resident_name(stay)
     form = forms.ExtensionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.stay_extend(user=request.user, stay=stay, acting_agency=_acting_agency(request),
-                                 **form.cleaned_data)
-        except ValidationError as error:
-            forms.apply_errors(form, error)
-        else:
-            messages.success(request, _("The extension has been recorded."))
-            return redirect("facilities:stay", pk=stay.pk)
+    if done := _submitted(request, form, partial(services.stay_extend, user=request.user, stay=stay, acting_agency=_acting_agency(request)),
+                          success=_("The extension has been recorded."), then=lambda result: redirect("facilities:stay", pk=stay.pk)):
+        return done
     return _form_page(request, "stay_form.html", form=form, stay=stay, title=_("Extend the stay"),
                       submit=_("Record the extension"))
 
@@ -347,14 +347,9 @@ def stay_discharge(request, pk):
     stay = selectors.stay_get(user=request.user, pk=pk, action=Action.STAY_MANAGE)
     stay.display_name = selectors.resident_name(stay)
     form = forms.DischargeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.stay_discharge(user=request.user, stay=stay, **form.cleaned_data)
-        except ValidationError as error:
-            forms.apply_errors(form, error)
-        else:
-            messages.success(request, _("The discharge has been recorded."))
-            return redirect("facilities:stay", pk=stay.pk)
+    if done := _submitted(request, form, partial(services.stay_discharge, user=request.user, stay=stay),
+                          success=_("The discharge has been recorded."), then=lambda result: redirect("facilities:stay", pk=stay.pk)):
+        return done
     return _form_page(request, "stay_form.html", form=form, stay=stay, title=_("Discharge from the facility"),
                       submit=_("Discharge"), danger=True,
                       confirm=_("Discharge this resident (and the children staying with her)? This cannot be undone."))
@@ -476,14 +471,9 @@ def application_detail(request, pk):
 def application_appraise(request, pk):
     application = selectors.application_get(user=request.user, pk=pk, action=Action.FACILITY_LICENSE)
     form = forms.AppraisalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.application_appraise(user=request.user, application=application, **form.cleaned_data)
-        except ValidationError as error:
-            forms.apply_errors(form, error)
-        else:
-            messages.success(request, _("The appraisal has been recorded."))
-            return redirect("facilities:application", pk=application.pk)
+    if done := _submitted(request, form, partial(services.application_appraise, user=request.user, application=application),
+                          success=_("The appraisal has been recorded."), then=lambda result: redirect("facilities:application", pk=application.pk)):
+        return done
     return _form_page(request, "licence_form.html", form=form, facility=application.facility,
                       application=application, title=_("Appraisal of the application"),
                       submit=_("Record the appraisal"))
@@ -548,14 +538,9 @@ def licence_change(request, pk, action):
     licence = selectors.licence_get(user=request.user, pk=pk, action=Action.FACILITY_LICENSE)
     title, submit, confirm = LICENCE_CHANGE_PAGES[action]
     form = forms.LicenceChangeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.licence_change(user=request.user, licence=licence, action=action, **form.cleaned_data)
-        except ValidationError as error:
-            forms.apply_errors(form, error)
-        else:
-            messages.success(request, _("The licence has been updated."))
-            return redirect("facilities:licence", pk=licence.pk)
+    if done := _submitted(request, form, partial(services.licence_change, user=request.user, licence=licence, action=action),
+                          success=_("The licence has been updated."), then=lambda result: redirect("facilities:licence", pk=licence.pk)):
+        return done
     return _form_page(request, "licence_form.html", form=form, facility=licence.facility, licence=licence,
                       title=f"{title} {licence.number}", submit=submit, confirm=confirm,
                       danger=action != "reinstate")
@@ -585,15 +570,9 @@ def inspection_list(request):
 def inspection_create(request, pk):
     facility = selectors.facility_get(user=request.user, pk=pk, action=Action.FACILITY_INSPECT)
     form = forms.InspectionCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            inspection = services.inspection_create(user=request.user, facility=facility,
-                                                    acting_agency=_acting_agency(request), **form.cleaned_data)
-        except ValidationError as error:
-            forms.apply_errors(form, error)
-        else:
-            messages.success(request, _("The inspection has been recorded."))
-            return redirect("facilities:inspection", pk=inspection.pk)
+    if done := _submitted(request, form, partial(services.inspection_create, user=request.user, facility=facility, acting_agency=_acting_agency(request)),
+                          success=_("The inspection has been recorded."), then=lambda inspection: redirect("facilities:inspection", pk=inspection.pk)):
+        return done
     return _form_page(request, "licence_form.html", form=form, facility=facility,
                       title=_("Record an inspection"), submit=_("Save"), section="inspections")
 
@@ -615,14 +594,9 @@ def inspection_detail(request, pk):
 def inspection_findings(request, pk):
     inspection = selectors.inspection_get(user=request.user, pk=pk, action=Action.FACILITY_INSPECT)
     form = forms.FindingsForm(request.POST or None, initial={"team": inspection.team})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.inspection_record_findings(user=request.user, inspection=inspection, **form.cleaned_data)
-        except ValidationError as error:
-            forms.apply_errors(form, error)
-        else:
-            messages.success(request, _("The findings have been recorded."))
-            return redirect("facilities:inspection", pk=inspection.pk)
+    if done := _submitted(request, form, partial(services.inspection_record_findings, user=request.user, inspection=inspection),
+                          success=_("The findings have been recorded."), then=lambda result: redirect("facilities:inspection", pk=inspection.pk)):
+        return done
     return _form_page(request, "licence_form.html", form=form, facility=inspection.facility,
                       title=_("Findings of the inspection"), submit=_("Save"), section="inspections")
 
@@ -632,14 +606,9 @@ def inspection_findings(request, pk):
 def inspection_follow_up(request, pk):
     inspection = selectors.inspection_get(user=request.user, pk=pk, action=Action.FACILITY_INSPECT)
     form = forms.FollowUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.inspection_update_follow_up(user=request.user, inspection=inspection, **form.cleaned_data)
-        except ValidationError as error:
-            forms.apply_errors(form, error)
-        else:
-            messages.success(request, _("The follow-up has been recorded."))
-            return redirect("facilities:inspection", pk=inspection.pk)
+    if done := _submitted(request, form, partial(services.inspection_update_follow_up, user=request.user, inspection=inspection),
+                          success=_("The follow-up has been recorded."), then=lambda result: redirect("facilities:inspection", pk=inspection.pk)):
+        return done
     return _form_page(request, "licence_form.html", form=form, facility=inspection.facility,
                       title=_("Follow-up of the required actions"), submit=_("Save"), section="inspections")
 
