@@ -5,8 +5,9 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+
+from .actor import act_as
 
 # Reachable while signed in with a password but before the TOTP step.
 TWO_FACTOR_EXEMPT_URL_NAMES = {
@@ -79,13 +80,22 @@ def redirect_to_login(request):
 
 
 class ActiveMembershipMiddleware:
-    """`request.membership`: the agency and role the user is acting as (chosen in the header)."""
+    """`request.actor` (accounts.actor): the user acting for the membership chosen in the header.
+
+    Built once per request, before any view reads victim data: from here on the user's scope and
+    rights are those of this one membership. `request.membership` is the same membership.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        request.membership = SimpleLazyObject(lambda: active_membership(request))
+        if request.user.is_authenticated:
+            request.actor = act_as(request.user, active_membership(request))
+            request.membership = request.actor.membership
+        else:
+            request.actor = None
+            request.membership = None
         return self.get_response(request)
 
 

@@ -155,11 +155,21 @@ class User(AbstractUser):
         )
 
     def can(self, action: str, agency: "Agency | None" = None) -> bool:
-        """Whether any active membership (optionally in one agency) allows the action."""
-        memberships = self.active_memberships()
-        if agency is not None:
-            memberships = memberships.filter(agency=agency)
-        return any(role_allows(m.role, action) for m in memberships)
+        """Whether the acting membership (accounts.actor), or for an unbound user any active
+        membership, allows the action (optionally only in one agency)."""
+        from .actor import UNBOUND, acting_membership
+
+        bound = acting_membership(self)
+        if bound is UNBOUND:
+            memberships = self.active_memberships()
+            if agency is not None:
+                memberships = memberships.filter(agency=agency)
+            return any(role_allows(m.role, action) for m in memberships)
+        return bool(
+            bound is not None and bound.is_active and bound.agency.is_active
+            and (agency is None or bound.agency_id == getattr(agency, "pk", agency))
+            and role_allows(bound.role, action)
+        )
 
     @property
     def requires_two_factor(self) -> bool:

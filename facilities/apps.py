@@ -7,9 +7,11 @@ class FacilitiesConfig(AppConfig):
     verbose_name = _("Facilities")
 
     def ready(self):
-        from victims.history import register_sensitive_history_fields
+        from accounts.roles import Action
+        from victims.history import register_case_history
 
         from .models import Stay, StayExtension
 
-        register_sensitive_history_fields("facilities.Stay", Stay.SENSITIVE_FIELDS)
-        register_sensitive_history_fields("facilities.StayExtension", StayExtension.SENSITIVE_FIELDS)
+        for model in (Stay, StayExtension):
+            register_case_history(model._meta.label, action=Action.FACILITY_VIEW,
+                                  sensitive_fields=model.SENSITIVE_FIELDS)

@@ -72,14 +72,15 @@ def facility_scope(user, action: str, *, through_cases: bool = True, paths=None)
 
         from .models import Stay
 
-        cases = Case.objects.visible_to(user, Action.CASE_VIEW)
+        cases = Case.objects.visible_to(user, Action.FACILITY_VIEW)
         parts.append(Q(Exists(memberships)) & Q(pk__in=Stay.objects.filter(case__in=cases).values("facility_id")))
     return _or(parts)
 
 
 def stay_scope(user, action: str) -> Q | None:
     """Stays of facilities reached as owner or department; for reading, also the stays of the cases
-    the user may see (with facility.view somewhere)."""
+    the user may see *for facility.view*: the case's owner and department, and shares that name
+    facility.view (a share for case.view alone does not reveal where the victim stays)."""
     from .models import Facility
 
     parts = []
@@ -90,7 +91,7 @@ def stay_scope(user, action: str) -> Q | None:
         from victims.models import Case
 
         memberships = memberships_allowing(user, action)
-        parts.append(Q(Exists(memberships)) & Q(case__in=Case.objects.visible_to(user, Action.CASE_VIEW)))
+        parts.append(Q(Exists(memberships)) & Q(case__in=Case.objects.visible_to(user, Action.FACILITY_VIEW)))
     return _or(parts)
 
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 from accounts.roles import Action
 from accounts.text import fold
 from victims.models import Case, Person
-from victims.text import mask_name
+from victims.readmodel import person_name
 
 from . import policy
 from .choices import OPEN_FOLLOW_UP, ApplicationStatus, FacilityStatus, LicenceStatus, Service
@@ -149,8 +149,7 @@ def _stays(user, action: str = Action.FACILITY_VIEW) -> QuerySet[Stay]:
 
 def resident_name(stay: Stay) -> str:
     """The resident's name, masked unless the user may see the identity of the stay's case."""
-    name = stay.person.full_name
-    return name if getattr(stay, "identity_visible", False) else mask_name(name)
+    return person_name(stay.person, bool(getattr(stay, "identity_visible", False)))
 
 
 def stay_list(

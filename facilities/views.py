@@ -24,8 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.models import AdministrativeUnit
 from accounts.roles import Action
 from victims.models import Case
+from victims.readmodel import person_name
 from victims.services import access_log_write, access_log_write_many
-from victims.text import mask_name
 
 from . import forms, policy, selectors, services
 from .choices import (
@@ -216,7 +216,7 @@ def _person_choices(user, case: Case) -> list[tuple[int, str]]:
     identity = Case.objects.visible_to(user, Action.CASE_VIEW_IDENTITY).filter(pk=case.pk).exists()
     choices = []
     for person, is_child in selectors.admissible_persons(case):
-        name = person.full_name if identity else mask_name(person.full_name)
+        name = person_name(person, identity)
         role = _("child") if is_child else _("victim")
         birth = f", {person.birth_display}" if identity and person.birth_display else ""
         choices.append((person.pk, f"{name} ({role}{birth})"))

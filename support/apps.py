@@ -18,7 +18,8 @@ class SupportConfig(AppConfig):
     verbose_name = _("Support entitlements")
 
     def ready(self):
-        from victims.history import register_sensitive_history_fields
+        from accounts.roles import Action
+        from victims.history import register_case_history
 
         for label, fields in SENSITIVE_HISTORY_FIELDS.items():
-            register_sensitive_history_fields(label, fields)
+            register_case_history(label, action=Action.SUPPORT_VIEW, sensitive_fields=fields)

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from accounts.roles import Action
 from victims.models import Case, CaseChild, Person
+from victims.readmodel import person_name
 from victims.scoping import memberships_allowing
-from victims.text import mask_name
 
 from .eligibility import Situation, check_eligibility, facts_for
 from .models import (
@@ -141,7 +141,7 @@ def case_get(*, user, pk, action: str = Action.SUPPORT_VIEW) -> Case:
 
 
 def display_name(person: Person, identity_visible: bool) -> str:
-    return person.full_name if identity_visible else mask_name(person.full_name)
+    return person_name(person, identity_visible)
 
 
 def people_of_case(case: Case) -> list[Person]:

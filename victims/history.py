@@ -5,16 +5,16 @@ carries its context: the user, the request id and the agency (config.middleware.
 or the user set by the services outside a request.
 """
 
+from django.apps import apps
 from django.db.models import Q
 from pghistory.models import Events
 
 from accounts.models import User
 
 from .models import Case, Person
+from .readmodel import HIDDEN, mask_name
 from .selectors import case_get
-from .text import mask_name
 
-HIDDEN = "***"
 # What a user without identity access must not read in the history, per tracked model.
 SENSITIVE_HISTORY_FIELDS: dict[str, frozenset[str]] = {
     "victims.Person": Person.SENSITIVE_FIELDS,
@@ -26,7 +26,14 @@ SENSITIVE_HISTORY_FIELDS: dict[str, frozenset[str]] = {
     "victims.ReintegrationPlan": frozenset({"family_assessment", "goals"}),
     "victims.FollowUpVisit": frozenset({"findings", "place", "visitors"}),
     "victims.CaseClosure": frozenset({"reason_detail"}),
+    # Statuses, dates and rights are not personal; reasons may be.
+    "victims.StatusTransition": frozenset({"reason"}),
+    "victims.CaseAccessGrant": frozenset({"reason", "grantee_user"}),
 }
+# Records of other apps appear on a case's timeline only when the reader may see them through their
+# own app's scope: model label -> the action `Model.objects.visible_to` is asked for. A model of
+# another app that did not register is never shown (fail closed).
+HISTORY_SCOPE_ACTIONS: dict[str, str] = {}
 # Never shown: internal columns.
 INTERNAL_FIELDS = frozenset({"intake_key", "name_folded"})
 # Without identity access, a model of another app that did not register its sensitive fields shows
@@ -34,10 +41,33 @@ INTERNAL_FIELDS = frozenset({"intake_key", "name_folded"})
 ALWAYS_SHOWN = frozenset({"id", "case", "case_id"})
 
 
-def register_sensitive_history_fields(model_label: str, fields) -> None:
-    """Other apps whose models hang off a case name the fields a user without identity access must
-    not see in the case history (call from AppConfig.ready)."""
-    SENSITIVE_HISTORY_FIELDS[model_label] = frozenset(fields)
+def register_case_history(model_label: str, *, action: str, sensitive_fields) -> None:
+    """Another app's model that hangs off a case joins the case history (call from AppConfig.ready):
+    its events are shown to readers who may see the record for `action` in that app's scope, and
+    `sensitive_fields` are hidden from readers without identity access."""
+    HISTORY_SCOPE_ACTIONS[model_label] = action
+    SENSITIVE_HISTORY_FIELDS[model_label] = frozenset(sensitive_fields)
+
+
+def _visible_in_own_scope(user, events) -> list:
+    """Keep the victims app's events (the case scope already holds) and, of other apps' events, those
+    whose record the user may see in its own app's scope: one query per model kind."""
+    wanted: dict[str, set[str]] = {}
+    for event in events:
+        label = event.pgh_obj_model
+        if not label.startswith("victims."):
+            wanted.setdefault(label, set()).add(str(event.pgh_obj_id))
+    visible: dict[str, set[str]] = {}
+    for label, ids in wanted.items():
+        action = HISTORY_SCOPE_ACTIONS.get(label)
+        if action is None:
+            visible[label] = set()
+            continue
+        model = apps.get_model(label)
+        visible[label] = {str(pk) for pk in model.objects.visible_to(user, action)
+                          .filter(pk__in=ids).values_list("pk", flat=True)}
+    return [event for event in events if event.pgh_obj_model.startswith("victims.")
+            or str(event.pgh_obj_id) in visible[event.pgh_obj_model]]
 
 
 def case_history(user: User, case: Case) -> list[Events]:
@@ -50,6 +80,7 @@ def case_history(user: User, case: Case) -> list[Events]:
     case = case_get(user=user, pk=case.pk)
     persons = list(Person.objects.filter(Q(pk=case.person_id) | Q(child_links__case=case)).distinct().only("pk"))
     events = list(Events.objects.references(case)) + list(Events.objects.tracks(persons))
+    events = _visible_in_own_scope(user, events)
     events.sort(key=lambda event: (event.pgh_created_at, event.pgh_model, event.pgh_id))
 
     contexts = [event.pgh_context or {} for event in events]

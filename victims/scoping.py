@@ -16,6 +16,7 @@ one SQL statement whatever the number of grants, agencies or cases.
 from django.db.models import Exists, Q
 from django.db.models.functions import Now
 
+from accounts.actor import UNBOUND, acting_membership, as_user
 from accounts.models import AdministrativeUnit, Agency, Membership
 from accounts.roles import ROLE_ACTIONS
 
@@ -28,14 +29,27 @@ def roles_allowing(action: str) -> list[str]:
 
 
 def is_acting_user(user) -> bool:
+    user = as_user(user)
     return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
 
 
 def memberships_allowing(user, action: str):
-    """The user's active memberships (in active agencies) whose role allows the action: lazy."""
-    return Membership.objects.filter(
+    """The memberships the actor acts through (in active agencies) whose role allows the action: lazy.
+
+    Every scope is built from this one function. A user bound to an acting membership (every browser
+    request and API client, see accounts.actor) acts through that membership alone; an unbound user
+    through all of its active memberships.
+    """
+    user = as_user(user)
+    memberships = Membership.objects.filter(
         user_id=user.pk, is_active=True, agency__is_active=True, role__in=roles_allowing(action)
     )
+    bound = acting_membership(user)
+    if bound is UNBOUND:
+        return memberships
+    if bound is None:
+        return memberships.none()
+    return memberships.filter(pk=bound.pk)
 
 
 def case_scope(user, action: str) -> Q | None:
@@ -54,7 +68,7 @@ def case_scope(user, action: str) -> Q | None:
         Q(jurisdiction_id__in=department_provinces) | Q(jurisdiction__parent_id__in=department_provinces)
     ).values("pk")
     grants = CaseAccessGrant.objects.active().filter(actions__contains=[action]).filter(
-        Q(grantee_agency_id__in=agencies) | (Q(grantee_user_id=user.pk) & Q(Exists(memberships)))
+        Q(grantee_agency_id__in=agencies) | (Q(grantee_user_id=as_user(user).pk) & Q(Exists(memberships)))
     )
     return (
         Q(owning_agency_id__in=agencies)

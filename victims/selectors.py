@@ -14,8 +14,8 @@ from accounts.roles import Action
 from accounts.text import fold
 
 from .models import AccessLog, Case, CaseChild, Person
+from .readmodel import mask_name, person_name
 from .scoping import memberships_allowing
-from .text import mask_name
 from .workflow import Status
 
 __all__ = [
@@ -102,8 +102,7 @@ def can_see_identity(user: User, case: Case) -> bool:
 
 def case_display_name(user: User, case: Case) -> str:
     """The victim's name, or its masked form for users without identity access."""
-    name = case.person.full_name
-    return name if can_see_identity(user, case) else mask_name(name)
+    return person_name(case.person, can_see_identity(user, case))
 
 
 def followups_overdue(user: User, today: datetime.date, action: str = Action.CASE_VIEW) -> QuerySet[Case]:

@@ -1,4 +1,4 @@
-"""Text and date helpers for victim data: NFC, no NUL bytes, masked names, calendar months."""
+"""Text and date helpers for victim data: NFC, no NUL bytes, calendar months."""
 
 import calendar
 import datetime
@@ -60,12 +60,6 @@ class CleanTextModel(models.Model):
             errors = error.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
-
-
-def mask_name(name: str) -> str:
-    """'Nguyễn Thị Hoa' -> 'N***** T** H**': the first letter of each word, the rest hidden."""
-    words = nfc(name or "").split()
-    return " ".join(word[0] + "*" * (len(word) - 1) for word in words)
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:

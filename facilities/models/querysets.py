@@ -43,3 +43,12 @@ class StayQuerySet(models.QuerySet):
 
     def current(self):
         return self.filter(discharged_on__isnull=True)
+
+
+class StayScopedQuerySet(models.QuerySet):
+    """Extensions of a stay: visible with their stay."""
+
+    def visible_to(self, user, action: str):
+        from .stay import Stay
+
+        return self.filter(stay__in=Stay.objects.visible_to(user, action))

@@ -14,7 +14,7 @@ from victims.text import CleanTextModel
 
 from ..choices import DischargeDestination, Service
 from .facility import Facility, history_trackers
-from .querysets import StayQuerySet
+from .querysets import StayQuerySet, StayScopedQuerySet
 
 
 def _user_fk(verbose_name, **kwargs):
@@ -139,6 +139,8 @@ class StayExtension(CleanTextModel):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     SENSITIVE_FIELDS = frozenset({"reason"})
+
+    objects = StayScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("extension of stay")

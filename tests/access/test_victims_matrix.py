@@ -199,6 +199,6 @@ def test_the_statistician_reads_masked_names_only(client_for, cases):
     page = client.get(reverse("victims:case_detail", args=[cases.home.pk])).content.decode()
     for html in (listing, page):
         assert cases.home.case_number in html
-        assert "T**** T** L**" in html
+        assert "T. T. L." in html
         assert "Triệu Thị Lụa" not in html and "Triệu" not in html and "Lụa" not in html
     assert reverse("victims:outcome_scan", args=[cases.home.pk, cases.home.outcome.pk]) not in page

@@ -5,7 +5,7 @@ from django.template.loader import get_template
 from django.utils.html import conditional_escape, format_html
 from django.utils.translation import gettext as _
 
-from victims.text import mask_name
+from victims import readmodel
 from victims.workflow import Status
 
 register = template.Library()
@@ -23,14 +23,13 @@ STATUS_CLASSES = {
 
 @register.filter
 def victim_name(case) -> str:
-    """The victim's name for this case's reader: real with identity access, else 'N***** T** H**'."""
-    name = case.person.full_name
-    return name if getattr(case, "identity_visible", False) else mask_name(name)
+    """The victim's name for this case's reader: real with identity access, else 'N. T. H.'."""
+    return readmodel.case_name(case)
 
 
 @register.filter
 def person_name(person, visible) -> str:
-    return person.full_name if visible else mask_name(person.full_name)
+    return readmodel.person_name(person, bool(visible))
 
 
 @register.filter
@@ -38,8 +37,8 @@ def sensitive(value, visible):
     """The value for readers with identity access; a neutral marker for everyone else."""
     if visible:
         return conditional_escape("—" if value in (None, "") else value)
-    return format_html('<span class="text-body-secondary" title="{}">***</span>',
-                       _("Shown only to those who may see the victim's identity"))
+    return format_html('<span class="text-body-secondary" title="{}">{}</span>',
+                       _("Shown only to those who may see the victim's identity"), readmodel.HIDDEN)
 
 
 @register.filter
