@@ -29,7 +29,6 @@ from victims.readmodel import person_name
 from . import policy
 from .choices import OPEN_FOLLOW_UP, ApplicationStatus, FacilityStatus, LicenceStatus, Service
 from .models import Facility, Inspection, Licence, LicenceApplication, Stay
-from .scoping import facility_scope
 
 __all__ = [
     "admissible_persons", "application_get", "application_list", "can", "capacity_on", "facility_get",
@@ -53,8 +52,7 @@ def can(user, action: str, facility: Facility) -> bool:
 
 def _full_access(user):
     """Facilities the user reaches as owner or department (not only through a case)."""
-    scope = facility_scope(user, Action.FACILITY_VIEW, through_cases=False)
-    return Facility.objects.filter(scope) if scope is not None else Facility.objects.none()
+    return Facility.objects.visible_to(user, Action.FACILITY_VIEW, through_cases=False)
 
 
 def _with_flags(facilities: QuerySet, user) -> QuerySet:
@@ -110,6 +108,12 @@ def service_scope(facility: Facility, day: datetime.date) -> frozenset[str] | No
         licence = valid_licence(facility, day)
         return frozenset(licence.services) if licence else None
     return frozenset(facility.services)
+
+
+def occupied_beds(facility: Facility) -> int:
+    """How many residents the facility has now (a count: no resident is read). The facility comes
+    from a scoped selector."""
+    return Stay.objects.filter(facility=facility, discharged_on__isnull=True).count()
 
 
 def capacity_on(facility: Facility, day: datetime.date) -> int:

@@ -49,7 +49,7 @@ from .models import (
     Stay,
     StayExtension,
 )
-from .scoping import DEPARTMENT, department_provinces, facility_scope
+from .scoping import DEPARTMENT, department_provinces
 from .selectors import capacity_on, service_scope
 from .workflow import RENEWABLE_LICENCE_STATUSES, can_move_application, can_move_licence
 
@@ -108,10 +108,9 @@ def _date_checks(errors: _Errors, field: str, value, *, not_before=None, not_bef
 def _locked_facilities(user, facility_ids: Iterable[int], action: str) -> dict[int, Facility]:
     """Lock facility rows in id order (no deadlock between two transfers); 404 when out of scope."""
     ids = sorted(set(facility_ids))
-    scope = facility_scope(user, action, through_cases=False)
+    queryset = Facility.objects.visible_to(user, action, through_cases=False)
     locked = {}
     for pk in ids:
-        queryset = Facility.objects.filter(scope) if scope is not None else Facility.objects.none()
         try:
             locked[pk] = queryset.select_for_update(of=("self",)).select_related("owner_agency").get(pk=pk)
         except Facility.DoesNotExist:

@@ -184,7 +184,7 @@ def facility_detail(request, pk):
     # their own cases for an agency that reaches the facility through a case.
     residents = list(selectors.stay_list(user=user, facility=facility, state="current"))
     if facility.full_access:
-        occupied = Stay.objects.filter(facility=facility, discharged_on__isnull=True).count()
+        occupied = selectors.occupied_beds(facility)
         capacity = selectors.capacity_on(facility, today)
         context.update({
             "licence": selectors.valid_licence(facility, today) if facility.requires_licence else None,
@@ -258,7 +258,7 @@ def stay_admit(request, pk):
                 return redirect("facilities:stay", pk=stays[0].pk)
     elif request.method == "POST":
         raise Http404
-    occupied = Stay.objects.filter(facility=facility, discharged_on__isnull=True).count()
+    occupied = selectors.occupied_beds(facility)
     capacity = selectors.capacity_on(facility, today)
     return render(request, "facilities/stay_admit.html", {
         "facility": facility, "lookup": lookup, "case": case, "form": form,

@@ -140,6 +140,12 @@ def case_get(*, user, pk, action: str = Action.SUPPORT_VIEW) -> Case:
         raise Http404("No case matches the given query.") from None
 
 
+def has_pending_supersession(*, user, support_request: SupportRequest) -> bool:
+    """Is a request superseding this one already waiting for a decision?"""
+    return SupportRequest.objects.visible_to(user, Action.SUPPORT_VIEW).filter(
+        supersedes=support_request, status=RequestStatus.PENDING).exists()
+
+
 def display_name(person: Person, identity_visible: bool) -> str:
     return person_name(person, identity_visible)
 

@@ -42,7 +42,6 @@ from .models import (
     PdfStatus,
     Regime,
     RequestStatus,
-    SupportRequest,
 )
 
 PAGE_SIZE = 25
@@ -267,7 +266,7 @@ def request_detail(request, pk):
         support_request.status == RequestStatus.SUPERSEDED else None
     can_supersede = (
         support_request.is_decided and request.user.can(Action.SUPPORT_REQUEST)
-        and not SupportRequest.objects.filter(supersedes=support_request, status=RequestStatus.PENDING).exists()
+        and not selectors.has_pending_supersession(user=request.user, support_request=support_request)
     )
     return render(request, "support/request_detail.html", {
         "req": support_request, "lines": lines, "decision": decision,

@@ -5,21 +5,22 @@ the selectors add the list filters, the identity flag for masking, and the 404 f
 """
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import Exists, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Membership, User
 from accounts.roles import Action
 from accounts.text import fold
 
-from .models import AccessLog, Case, CaseChild, Person
+from .models import AccessLog, Case, CaseChild, Person, VerificationRequest
 from .readmodel import mask_name, person_name
-from .scoping import memberships_allowing
+from .scoping import POLICE, memberships_allowing
 from .workflow import Status
 
 __all__ = [
-    "access_log_for_case", "can_see_identity", "can_view_access_log", "case_display_name", "case_get",
+    "CasePermissions", "access_log_for_case", "can_see_identity", "case_permissions", "can_view_access_log", "case_display_name", "case_get",
     "case_list", "followups_overdue", "mask_name", "person_get",
 ]
 
@@ -132,4 +133,47 @@ def access_log_for_case(*, user: User, case: Case) -> QuerySet[AccessLog]:
         .filter(Exists(_access_log_managers(user, case)))
         .select_related("user", "agency")
         .order_by("-at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class CasePermissions:
+    """What the user may do on this case page; computed in one query."""
+
+    identity: bool
+    edit: bool
+    grant: bool
+    record_outcome: bool
+    view_access_log: bool
+
+    @property
+    def any_action(self) -> bool:
+        return self.edit or self.grant or self.record_outcome
+
+
+def _in_scope(user, action: str):
+    return Exists(Case.objects.visible_to(user, action).filter(pk=OuterRef("pk")))
+
+
+def case_permissions(user, case: Case) -> CasePermissions:
+    """What the user may do on this case page, in one query (the page itself is already scoped)."""
+    requested_units = VerificationRequest.objects.visible_to(user, Action.CASE_VIEW).filter(
+        case_id=case.pk).values("police_agency_id")
+    police = memberships_allowing(user, Action.CASE_VERIFY).filter(agency__type__code=POLICE).filter(
+        Q(agency_id=case.owning_agency_id) | Q(agency_id__in=requested_units)
+    )
+    managers = memberships_allowing(user, Action.CASE_VIEW_ACCESS_LOG).filter(agency_id=case.owning_agency_id)
+    row = Case.objects.visible_to(user, Action.CASE_VIEW).filter(pk=case.pk).annotate(
+        may_edit=_in_scope(user, Action.CASE_EDIT),
+        may_grant=_in_scope(user, Action.CASE_GRANT),
+        may_verify=_in_scope(user, Action.CASE_VERIFY),
+        is_police=Exists(police),
+        is_manager=Exists(managers),
+    ).values("may_edit", "may_grant", "may_verify", "is_police", "is_manager").first() or {}
+    return CasePermissions(
+        identity=can_see_identity(user, case),
+        edit=bool(row.get("may_edit")),
+        grant=bool(row.get("may_grant")),
+        record_outcome=bool(row.get("may_verify") and row.get("is_police")),
+        view_access_log=bool(row.get("is_manager")),
     )

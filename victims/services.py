@@ -63,8 +63,10 @@ CASE_DECLARATION_FIELDS = frozenset({
     "recruitment", "trafficked_from", "trafficked_until", "immediate_needs",
 })
 # What a grant may give. Granting on (case.grant) stays with the owner and the department.
+# A share names the parts of the file it opens: support and stays are parts of their own.
 GRANTABLE_ACTIONS = frozenset({
     Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY, Action.CASE_EDIT, Action.CASE_VERIFY,
+    Action.SUPPORT_VIEW, Action.FACILITY_VIEW,
 })
 VERIFICATION_GRANT_ACTIONS = [Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY, Action.CASE_VERIFY]
 OUTCOME_STATUS = {
@@ -287,12 +289,15 @@ def person_update_declaration(*, user: User, person: Person, **fields) -> Person
             person.birth_year = None
         errors = _Errors()
         errors.clean(person)
-        cases = Case.objects.filter(Q(person=person) | Q(children__person=person))
+        # Person-wide writes reach only the cases this actor may edit: another agency's case of the
+        # same person keeps its province (and so its scope) until that agency changes it.
+        editable = Case.objects.visible_to(user, Action.CASE_EDIT)
+        cases = editable.filter(Q(person=person) | Q(children__person=person))
         if not errors.errors:
             _check_birth_before_reception(errors, person, cases.aggregate(first=Min("received_on"))["first"])
         errors.raise_if_any()
         person.save()
-        for case in Case.objects.filter(person=person).select_related("receiving_agency__jurisdiction"):
+        for case in editable.filter(person=person).select_related("receiving_agency__jurisdiction"):
             province_id = _scoping_province_id(person, case.receiving_agency)
             if case.province_id != province_id:
                 case.province_id = province_id

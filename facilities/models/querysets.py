@@ -4,10 +4,12 @@ from django.db import models
 
 
 class FacilityQuerySet(models.QuerySet):
-    def visible_to(self, user, action: str):
+    def visible_to(self, user, action: str, *, through_cases: bool = True):
+        """Facilities in the user's scope for the action; `through_cases=False` leaves out those
+        reached only because a visible case has a stay there (no address, licences or residents)."""
         from ..scoping import facility_scope
 
-        scope = facility_scope(user, action)
+        scope = facility_scope(user, action, through_cases=through_cases)
         return self.none() if scope is None else self.filter(scope)
 
 

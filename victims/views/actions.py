@@ -26,7 +26,6 @@ from victims.workflow import PLAN_STATUSES, Status
 
 from .cases import (
     VERIFICATION_STATUSES,
-    case_permissions,
     case_url,
     log_case_view,
     require_role,
@@ -149,7 +148,7 @@ class IdentificationOutcomeView(CaseActionView):
 
     def check(self, request):
         # Only police caseworkers of a unit asked to verify the case (or of a police unit owning it).
-        if not case_permissions(request.user, self.case).record_outcome:
+        if not selectors.case_permissions(request.user, self.case).record_outcome:
             raise PermissionDenied
 
     def not_available(self):

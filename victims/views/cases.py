@@ -6,13 +6,11 @@ Every page that shows victim rows writes the access log (ids only).
 """
 
 import uuid
-from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q, Value
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -36,7 +34,6 @@ from victims.models import (
     VerificationRequest,
 )
 from victims.panels import panels_for
-from victims.scoping import POLICE, case_scope, memberships_allowing
 from victims.services import access_log_write, access_log_write_many
 from victims.workflow import (
     ENTERED_BY_CLOSURE,
@@ -87,50 +84,6 @@ def log_read(request, objects, action: str) -> None:
 def log_case_view(request, case: Case, action: str = LOG_VIEW) -> None:
     access_log_write(user=request.user, agency=acting_agency_id(request), obj=case, action=action,
                      request_id=getattr(request, "request_id", ""))
-
-
-@dataclass(frozen=True)
-class CasePermissions:
-    """What the user may do on this case page; computed in one query."""
-
-    identity: bool
-    edit: bool
-    grant: bool
-    record_outcome: bool
-    view_access_log: bool
-
-    @property
-    def any_action(self) -> bool:
-        return self.edit or self.grant or self.record_outcome
-
-
-def _in_scope(user, action: str):
-    scope = case_scope(user, action)
-    if scope is None:
-        return Value(False)
-    return Exists(Case.objects.filter(scope).filter(pk=OuterRef("pk")))
-
-
-def case_permissions(user, case: Case) -> CasePermissions:
-    requested_units = VerificationRequest.objects.filter(case_id=case.pk).values("police_agency_id")
-    police = memberships_allowing(user, Action.CASE_VERIFY).filter(agency__type__code=POLICE).filter(
-        Q(agency_id=case.owning_agency_id) | Q(agency_id__in=requested_units)
-    )
-    managers = memberships_allowing(user, Action.CASE_VIEW_ACCESS_LOG).filter(agency_id=case.owning_agency_id)
-    row = Case.objects.filter(pk=case.pk).annotate(
-        may_edit=_in_scope(user, Action.CASE_EDIT),
-        may_grant=_in_scope(user, Action.CASE_GRANT),
-        may_verify=_in_scope(user, Action.CASE_VERIFY),
-        is_police=Exists(police),
-        is_manager=Exists(managers),
-    ).values("may_edit", "may_grant", "may_verify", "is_police", "is_manager").first() or {}
-    return CasePermissions(
-        identity=selectors.can_see_identity(user, case),
-        edit=bool(row.get("may_edit")),
-        grant=bool(row.get("may_grant")),
-        record_outcome=bool(row.get("may_verify") and row.get("is_police")),
-        view_access_log=bool(row.get("is_manager")),
-    )
 
 
 def case_url(case_or_pk) -> str:
@@ -209,7 +162,7 @@ def followups_overdue(request):
 # The case page
 # ---------------------------------------------------------------------------------------------
 
-def _transition_choices(case: Case, perms: CasePermissions) -> list[dict]:
+def _transition_choices(case: Case, perms: selectors.CasePermissions) -> list[dict]:
     """The next statuses of the state machine, each with how it is reached from this page."""
     plain = set(transition_targets(case.status))
     choices = []
@@ -233,7 +186,7 @@ def _transition_choices(case: Case, perms: CasePermissions) -> list[dict]:
 def case_page_context(request, case: Case) -> dict:
     """Everything the case page shows, in a constant number of queries."""
     user = request.user
-    perms = case_permissions(user, case)
+    perms = selectors.case_permissions(user, case)
     scoped = {"user": user, "action": Action.CASE_VIEW}
 
     def rows(model):

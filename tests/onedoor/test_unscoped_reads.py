@@ -1,0 +1,72 @@
+"""The build fails on a new read of victim data that goes around `Model.objects.visible_to`.
+
+Views, forms, template tags, panels, the admin and serializers never read a victim-data model through
+its plain manager. Services and selectors may only where listed below, each with its reason: they
+lock or count rows after a scoped fetch, or must see across scopes to enforce a rule.
+"""
+
+from tests.onedoor.unscoped import unscoped_reads, unscoped_reads_in_source
+
+AFTER_SCOPED_FETCH = "runs on a record the caller fetched through visible_to"
+LOCK = "locks the row it fetched through visible_to"
+LIMITS = "limits and idempotency hold across agencies: counts and keys, nothing shown"
+
+ALLOWED: dict[tuple[str, str], str] = {
+    ("facilities/selectors.py", "occupied_beds"): "a count of a scoped facility's residents",
+    ("facilities/services.py", "_occupied"): "the bed count under the facility's row lock",
+    ("facilities/services.py", "stay_admit"): LIMITS,
+    ("facilities/services.py", "stay_discharge"): LOCK,
+    ("facilities/services.py", "stay_extend"): LOCK,
+    ("facilities/services.py", "stay_transfer"): LOCK,
+    ("support/eligibility.py", "facts_for"): AFTER_SCOPED_FETCH,
+    ("support/pdf.py", "decision_store_pdf"): "the Celery task renders a decision by id",
+    ("support/selectors.py", "_lines_prefetch"): AFTER_SCOPED_FETCH,
+    ("support/selectors.py", "people_of_case"): AFTER_SCOPED_FETCH,
+    ("support/selectors.py", "request_list"): "a subquery inside the scoped request list",
+    ("support/selectors.py", "support_summary_for_case"): AFTER_SCOPED_FETCH,
+    ("support/services.py", "_check_supersedable"): LOCK,
+    ("support/services.py", "_create_requests"): AFTER_SCOPED_FETCH,
+    ("support/services.py", "_lock_person"): LIMITS,
+    ("support/services.py", "_record_delivery"): LOCK,
+    ("support/services.py", "_requests_for_key"): LIMITS,
+    ("support/services.py", "delivery_record"): LIMITS,
+    ("support/services.py", "loan_create"): LIMITS,
+    ("support/services.py", "support_request_decide"): LOCK,
+    ("support/services.py", "usage_for"): LIMITS,
+    ("victims/selectors.py", "case_list"): "a subquery inside the scoped case list",
+    ("victims/services.py", "_case_for_intake_key"): LIMITS,
+    ("victims/services.py", "identification_record_outcome"): AFTER_SCOPED_FETCH,
+}
+# Seed data for `make run`: no user acts there.
+DEMO_MODULES = frozenset({"facilities/demo.py", "support/demo.py", "victims/demo.py"})
+
+
+def project_reads():
+    return [read for read in unscoped_reads() if read.path not in DEMO_MODULES]
+
+
+def test_no_unscoped_read_of_victim_data_outside_the_allow_list():
+    unexpected = [str(read) for read in project_reads() if read.key not in ALLOWED]
+    assert not unexpected, "Read through Model.objects.visible_to(actor, action):\n" + "\n".join(unexpected)
+
+
+def test_the_allow_list_has_no_stale_entries():
+    found = {read.key for read in project_reads()}
+    assert set(ALLOWED) <= found, f"remove from ALLOWED: {sorted(set(ALLOWED) - found)}"
+
+
+def test_a_planted_unscoped_read_in_a_view_is_caught():
+    planted = '''
+from victims.models import Case, Person
+
+def case_export(request):
+    names = Person.objects.values_list("full_name", flat=True)
+    scoped = Case.objects.visible_to(request.actor, "case.view")
+    return Case.objects.filter(pk=1).first(), names, scoped
+'''
+    found = unscoped_reads_in_source(planted, "victims/views/export.py")
+    assert [(read.function, read.call) for read in found] == [
+        ("case_export", "Person.objects.values_list()"),
+        ("case_export", "Case.objects.filter()"),
+    ]
+    assert all(read.key not in ALLOWED for read in found)
