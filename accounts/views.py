@@ -79,6 +79,11 @@ def home(request):
 def switch_membership(request):
     membership = get_object_or_404(request.user.active_memberships(), pk=request.POST.get("membership"))
     request.session["membership_id"] = membership.pk
+    # Switching who one acts for changes what one may see: explicit, and in the access log.
+    from victims.services import access_log_write
+
+    access_log_write(user=request.user, agency=membership.agency_id, obj=membership,
+                     action="membership.switch", request_id=getattr(request, "request_id", ""))
     return redirect(_next_url(request))
 
 

@@ -44,3 +44,26 @@ class HistoryMiddleware(pghistory.middleware.HistoryMiddleware):
         membership = getattr(request, "membership", None)
         context["agency"] = membership.agency_id if membership else None
         return context
+
+
+class RefusedAccessLogMiddleware:
+    """Write refused attempts on victim-data URLs (404 and 403 raised by the views: out of scope,
+    not allowed) to the access log, so id guessing is visible to the agency's managers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.core.exceptions import PermissionDenied
+        from django.http import Http404
+
+        from victims.readmodel import log_refused
+
+        if isinstance(exception, Http404):
+            log_refused(request, 404)
+        elif isinstance(exception, PermissionDenied):
+            log_refused(request, 403)
+        return None

@@ -26,8 +26,10 @@ ITEMS = [
 
 
 def navigation_for(request, memberships) -> list[dict]:
-    """Menu entries for the user's roles (from the memberships already read for this request)."""
-    allowed = {action for m in memberships for action in ROLE_ACTIONS.get(m.role, ())}
+    """Menu entries for the acting membership's role (least privilege: the menu shows what the user
+    may do for the agency chosen in the header, not for all of their memberships)."""
+    acting = getattr(request, "membership", None)
+    allowed = ROLE_ACTIONS.get(acting.role, frozenset()) if acting else frozenset()
     items = []
     for item in ITEMS:
         if item.action and item.action not in allowed:

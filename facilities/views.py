@@ -23,9 +23,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import AdministrativeUnit
 from accounts.roles import Action
+from accounts.web import acting_agency_or_none
 from victims.models import Case
-from victims.readmodel import person_name
-from victims.services import access_log_write, access_log_write_many
+from victims.readmodel import log_request_reads, person_name
 
 from . import forms, policy, selectors, services
 from .choices import (
@@ -55,22 +55,13 @@ def _page(request, queryset, size: int = PAGE_SIZE):
     return Paginator(queryset, size).get_page(request.GET.get("page"))
 
 
-def _agency(request):
-    membership = request.membership
-    return membership.agency_id if membership else None
-
-
 def _acting_agency(request):
-    membership = request.membership
-    return membership.agency if membership else None
+    return acting_agency_or_none(request)
 
 
 def _log_reads(request, stays, action: str) -> None:
-    """Residents shown by name: one access-log row per case (ids only), one INSERT."""
-    cases = {stay.case_id: stay.case for stay in stays if getattr(stay, "identity_visible", False)}
-    if cases:
-        access_log_write_many(user=request.user, agency=_agency(request), objects=list(cases.values()),
-                              action=action, request_id=getattr(request, "request_id", ""))
+    """Residents shown (by name or masked): one access-log row per case (ids only), one INSERT."""
+    log_request_reads(request, list({stay.case_id: stay.case for stay in stays}.values()), action)
 
 
 def case_url(case: Case) -> str | None:
@@ -314,8 +305,7 @@ def stay_detail(request, pk):
     companions = list(selectors.stay_list(user=user, state="all").filter(accompanying=stay))
     for companion in companions:
         companion.display_name = selectors.resident_name(companion)
-    access_log_write(user=user, agency=_agency(request), obj=stay.case, action="stay.view",
-                     request_id=getattr(request, "request_id", ""))
+    log_request_reads(request, [stay.case], "stay.view")
     following = Stay.objects.visible_to(user, Action.FACILITY_VIEW).filter(transferred_from=stay).first()
     return render(request, "facilities/stay_detail.html", {
         "stay": stay, "companions": companions, "today": timezone.localdate(),

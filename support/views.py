@@ -4,7 +4,6 @@ Every view first checks that one of the user's roles allows the action at all (e
 the object through the scoped selectors (out of scope: 404).
 """
 
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import Action
-from victims.scoping import memberships_allowing
-from victims.services import access_log_write
+from accounts.web import acting_agency, requires
+from victims.readmodel import log_request_reads
 
 from . import selectors, services
 from .forms import (
@@ -47,39 +46,6 @@ from .models import (
 PAGE_SIZE = 25
 
 
-def requires(action: str):
-    """Signed in, and some role of the user allows `action` (403 otherwise)."""
-
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not request.user.can(action):
-                raise PermissionDenied(_("Your role does not allow this."))
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-def acting_agency(request, action: str):
-    """The agency the user acts for: the chosen membership if it allows the action, else the first that does."""
-    membership = request.membership
-    if membership and membership.allows(action):
-        return membership.agency
-    membership = memberships_allowing(request.user, action).select_related("agency").first()
-    if membership is None:
-        raise PermissionDenied(_("Your role does not allow this."))
-    return membership.agency
-
-
-def _log(request, obj, action: str):
-    membership = request.membership
-    access_log_write(user=request.user, agency=membership.agency_id if membership else None, obj=obj,
-                     action=action, request_id=getattr(request, "request_id", ""))
-
-
 # ---------------------------------------------------------------------------------------------
 # Lists
 # ---------------------------------------------------------------------------------------------
@@ -96,6 +62,7 @@ def request_list(request):
     page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
     for item in page.object_list:
         item.display_name = selectors.display_name(item.person, item.identity_visible)
+    log_request_reads(request, page.object_list, "support.list")
     today = timezone.localdate()
     return render(request, "support/request_list.html", {
         "page": page, "status": status, "regime": regime, "query": query, "today": today,
@@ -113,6 +80,7 @@ def queue(request):
     for item in page.object_list:
         item.days_left = selectors.working_days_left(item, today)
         item.display_name = selectors.display_name(item.person, item.identity_visible)
+    log_request_reads(request, page.object_list, "support.queue")
     return render(request, "support/queue.html", {"page": page, "today": today})
 
 
@@ -137,7 +105,7 @@ def policy(request):
 @requires(Action.SUPPORT_VIEW)
 def case_support(request, case_pk):
     case = selectors.case_get(user=request.user, pk=case_pk)
-    _log(request, case, "support.view")
+    log_request_reads(request, [case], "support.view")
     summary = selectors.support_summary_for_case(request.user, case)
     return render(request, "support/case_support.html", {
         "case": case, "support_summary": summary,
@@ -256,7 +224,7 @@ def _superseded_request(request, case, start):
 @requires(Action.SUPPORT_VIEW)
 def request_detail(request, pk):
     support_request = selectors.request_get(user=request.user, pk=pk)
-    _log(request, support_request, "support.view")
+    log_request_reads(request, [support_request], "support.view")
     lines = list(support_request.lines.select_related("item").prefetch_related("deliveries").order_by(
         "item__regime", "item__sort_order", "pk"))
     for line in lines:
@@ -342,7 +310,7 @@ def _decision_for_document(request, pk):
 def decision_pdf(request, pk):
     decision = _decision_for_document(request, pk)
     if decision.pdf_status == PdfStatus.READY and decision.pdf:
-        _log(request, decision, "support.decision_pdf")
+        log_request_reads(request, [decision], "support.decision_pdf")
         filename = f"quyet-dinh-{decision.document_number.replace('/', '-')}.pdf"
         return FileResponse(decision.pdf.open("rb"), as_attachment=True, filename=filename,
                             content_type="application/pdf")
@@ -375,7 +343,7 @@ def document_download(request, pk):
     document = selectors.document_get(user=request.user, pk=pk)
     if not document.scan:
         raise Http404("This document has no scan.")
-    _log(request, document, "support.document")
+    log_request_reads(request, [document], "support.document")
     suffix = document.scan.name.rsplit(".", 1)[-1].lower()
     return FileResponse(document.scan.open("rb"), as_attachment=True, filename=f"tai-lieu-{document.pk}.{suffix}")
 
@@ -465,7 +433,7 @@ def _loan_context(request, loan, status_form=None, repayment_form=None):
 @requires(Action.SUPPORT_VIEW)
 def loan_detail(request, pk):
     loan = selectors.loan_get(user=request.user, pk=pk)
-    _log(request, loan, "support.view")
+    log_request_reads(request, [loan], "support.view")
     return render(request, "support/loan_detail.html", _loan_context(request, loan))
 
 

@@ -66,3 +66,26 @@ def log_reads(actor, objects: Iterable, action: str, request_id: str = "") -> No
 def log_request_reads(request, objects: Iterable, action: str) -> None:
     log_reads(getattr(request, "actor", None) or request.user, objects, action,
               getattr(request, "request_id", ""))
+
+
+# Namespaces whose URLs show victim data: a refusal there is written to the access log.
+VICTIM_DATA_NAMESPACES = frozenset({"victims", "support", "facilities"})
+
+
+def log_refused(request, status: int) -> None:
+    """A refused attempt (404 or 403) on a victim-data URL: the URL's name and its ids, never the
+    object (it may not exist), so a manager sees someone trying ids."""
+    from .models import AccessLog
+
+    match = getattr(request, "resolver_match", None)
+    user = getattr(request, "user", None)
+    if match is None or not getattr(user, "is_authenticated", False):
+        return
+    if not VICTIM_DATA_NAMESPACES & set(match.namespaces):
+        return
+    ids = ",".join(f"{key}={value}" for key, value in sorted(match.kwargs.items()))
+    AccessLog.objects.create(
+        user_id=user.pk, agency_id=_agency_id(getattr(request, "actor", None) or user),
+        object_type=f"url:{match.view_name}"[:100], object_id=ids[:64], action=f"{REFUSED}.{status}",
+        request_id=getattr(request, "request_id", "")[:64],
+    )

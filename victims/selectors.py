@@ -177,3 +177,15 @@ def case_permissions(user, case: Case) -> CasePermissions:
         record_outcome=bool(row.get("may_verify") and row.get("is_police")),
         view_access_log=bool(row.get("is_manager")),
     )
+
+
+def refused_attempts(*, user) -> QuerySet[AccessLog]:
+    """Refused attempts (404/403 on victim-data URLs) by people acting for the agencies whose
+    access log this user manages; empty for anyone else."""
+    from .readmodel import REFUSED
+
+    agencies = memberships_allowing(user, Action.CASE_VIEW_ACCESS_LOG).values("agency_id")
+    return (
+        AccessLog.objects.filter(action__startswith=f"{REFUSED}.", agency_id__in=agencies)
+        .select_related("user", "agency").order_by("-at", "-pk")
+    )

@@ -7,6 +7,7 @@ from .views import actions, cases
 urlpatterns = [
     path("", cases.case_list, name="case_list"),
     path("qua-han-tham/", cases.followups_overdue, name="followups_overdue"),
+    path("truy-cap-bi-tu-choi/", cases.refused_attempts, name="refused_attempts"),
     path("<int:pk>/", cases.case_detail, name="case_detail"),
     path("<int:pk>/nhat-ky-truy-cap/", cases.case_access_log, name="case_access_log"),
     path("<int:pk>/xac-dinh/<int:outcome_pk>/ban-quet/", cases.outcome_scan, name="outcome_scan"),

@@ -34,7 +34,7 @@ from victims.models import (
     VerificationRequest,
 )
 from victims.panels import panels_for
-from victims.services import access_log_write, access_log_write_many
+from victims.readmodel import log_request_reads
 from victims.workflow import (
     ENTERED_BY_CLOSURE,
     ENTERED_BY_IDENTIFICATION_OUTCOME,
@@ -64,26 +64,13 @@ VERIFICATION_STATUSES = frozenset({Status.RECEIVED, Status.UNDER_IDENTIFICATION,
 # ---------------------------------------------------------------------------------------------
 
 def require_role(user, action: str) -> None:
-    """403 when none of the user's roles allows this kind of action (whatever the case)."""
+    """403 when the acting role does not allow this kind of action (whatever the case)."""
     if not user.can(action):
         raise PermissionDenied
 
 
-def acting_agency_id(request) -> int | None:
-    membership = request.membership
-    return membership.agency_id if membership else None
-
-
-def log_read(request, objects, action: str) -> None:
-    objects = list(objects)
-    if objects:
-        access_log_write_many(user=request.user, agency=acting_agency_id(request), objects=objects,
-                              action=action, request_id=getattr(request, "request_id", ""))
-
-
 def log_case_view(request, case: Case, action: str = LOG_VIEW) -> None:
-    access_log_write(user=request.user, agency=acting_agency_id(request), obj=case, action=action,
-                     request_id=getattr(request, "request_id", ""))
+    log_request_reads(request, [case], action)
 
 
 def case_url(case_or_pk) -> str:
@@ -127,7 +114,7 @@ def case_list(request):
     cases = selectors.case_list(user=request.user, **form.selector_filters())
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    log_read(request, rows, LOG_LIST)
+    log_request_reads(request, rows, LOG_LIST)
     today = timezone.localdate()
     sort = form.sort_value
     return render(request, "victims/case_list.html", {
@@ -138,6 +125,7 @@ def case_list(request):
                                                           "received_from", "received_to")),
         # The reception is registered for the agency the user acts for (chosen in the header).
         "intake_url": _optional_url("victims:intake_start") if _acting_allows(request, Action.CASE_CREATE) else None,
+        "can_see_refused": _acting_allows(request, Action.CASE_VIEW_ACCESS_LOG),
     })
 
 
@@ -150,11 +138,12 @@ def followups_overdue(request):
     cases = selectors.followups_overdue(request.user, today)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    log_read(request, rows, LOG_OVERDUE)
+    log_request_reads(request, rows, LOG_OVERDUE)
     for case in rows:
         case.days_overdue = (today - case.next_visit_due).days
     return render(request, "victims/followups_overdue.html", {
         "page": page, "cases": rows, "overdue_count": page.paginator.count, "today": today,
+        "can_see_refused": _acting_allows(request, Action.CASE_VIEW_ACCESS_LOG),
     })
 
 
@@ -275,6 +264,15 @@ def outcome_scan(request, pk, outcome_pk):
         handle = outcome.scan.open("rb")
     except FileNotFoundError:
         raise Http404("The scanned file is missing.") from None
-    log_read(request, [case, outcome], LOG_DOWNLOAD)
+    log_request_reads(request, [case, outcome], LOG_DOWNLOAD)
     suffix = PurePath(outcome.scan.name).suffix.lower()
     return FileResponse(handle, as_attachment=True, filename=f"{case.case_number}-{outcome.pk}{suffix}")
+
+
+@login_required
+@require_GET
+def refused_attempts(request):
+    """The agency's managers see who was refused a victim-data page (ids tried, never names)."""
+    require_role(request.user, Action.CASE_VIEW_ACCESS_LOG)
+    page = Paginator(selectors.refused_attempts(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "victims/refused_attempts.html", {"page": page, "tab": "refused"})

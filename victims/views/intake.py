@@ -36,6 +36,7 @@ from .. import selectors, services
 from ..countries import country_name
 from ..forms import intake as forms
 from ..models import Case, Person, Sex, SharingParty, TraffickingPurpose
+from ..readmodel import log_request_reads
 from ..workflow import Status
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -91,14 +92,8 @@ def _case_for_intake(request, pk) -> Case:
     return case
 
 
-def _agency_id(request):
-    membership = request.membership
-    return membership.agency_id if membership else None
-
-
 def _log_view(request, case: Case) -> None:
-    services.access_log_write(user=request.user, agency=_agency_id(request), obj=case,
-                              action=Action.CASE_VIEW, request_id=getattr(request, "request_id", ""))
+    log_request_reads(request, [case], Action.CASE_VIEW)
 
 
 def step_url(case: Case, slug: str) -> str:
