@@ -352,3 +352,16 @@ def inspection_get(*, user, pk, action: str = Action.FACILITY_VIEW) -> Inspectio
 
 
 SERVICE_LABELS = dict(Service.choices)
+
+
+def stays_for_case(user, case: Case) -> list[Stay] | None:
+    """The case page's facilities panel: the stays of this case the user may see, newest first (a
+    mother before her children); None (no panel) when there is none to show, e.g. for a share that
+    names case.view only. One query whatever the number of stays."""
+    stays = list(
+        _stays(user).filter(case=case)
+        .order_by("-admitted_on", F("accompanying_id").asc(nulls_first=True), "pk")
+    )
+    for stay in stays:
+        stay.display_name = resident_name(stay)
+    return stays or None

@@ -32,14 +32,12 @@ Contract for a panel
 Optional panels
 ---------------
 Panels registered with `optional=True` and a dotted path are shown only when the path imports and
-the template exists. The two below are wired this way, so the case page works before the other apps
-ship them and picks them up as soon as they do:
+the template exists (for a module still being built). The two below are not optional:
 
 - support:    `support.selectors.support_summary_for_case(user, case)` +
               `templates/support/_case_summary.html` (reads `support_summary`)
 - facilities: `facilities.selectors.stays_for_case(user, case)` +
               `templates/facilities/_case_stays.html` (reads `stays`)
-An app that prefers other names registers its own panel under the same key (it replaces these).
 """
 
 import logging
@@ -124,12 +122,13 @@ def panels_for(user, case) -> list[RenderedPanel]:
     return rendered
 
 
+# The panels of the apps that ship with the product: not optional, so a missing selector or
+# template fails the case page (and its tests) instead of hiding the panel.
 register_case_panel(CasePanel(
     key="support", template="support/_case_summary.html",
-    context="support.selectors.support_summary_for_case", context_name="support_summary",
-    order=100, optional=True,
+    context="support.selectors.support_summary_for_case", context_name="support_summary", order=100,
 ))
 register_case_panel(CasePanel(
     key="facilities", template="facilities/_case_stays.html",
-    context="facilities.selectors.stays_for_case", context_name="stays", order=110, optional=True,
+    context="facilities.selectors.stays_for_case", context_name="stays", order=110,
 ))

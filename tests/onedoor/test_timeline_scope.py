@@ -57,3 +57,11 @@ def test_the_case_page_of_the_share_does_not_name_the_loan(signed_in, shared_cas
     assert "20.000.000" not in html and "Chăn nuôi" not in html
     loan = case.loans.get()
     assert client.get(reverse("support:loan_detail", args=[loan.pk])).status_code == 404
+
+
+def test_the_case_page_shows_the_stays_panel_to_the_owner_only(signed_in, ls, shared_case):
+    case, officer = shared_case
+    owner_html = signed_in(ls.caseworker).get(reverse("victims:case_detail", args=[case.pk])).content.decode()
+    assert 'data-testid="case-stays"' in owner_html and 'data-testid="stay-row"' in owner_html
+    share_html = signed_in(officer).get(reverse("victims:case_detail", args=[case.pk])).content.decode()
+    assert 'data-testid="case-stays"' not in share_html

@@ -81,9 +81,12 @@ def test_a_broken_mandatory_panel_fails_loudly(world, panel_templates):
         panels.panels_for(world.caseworker_ls, CaseFactory(receiving_agency=world.centre_ls))
 
 
-def test_the_support_and_facilities_panels_are_wired_as_optional():
+def test_the_support_and_facilities_panels_are_wired_and_not_optional():
+    """A shipped panel whose selector or template is missing must fail, not hide."""
     wired = {p.key: p for p in panels.registered_panels()}
     assert wired["support"].context == "support.selectors.support_summary_for_case"
     assert wired["support"].template == "support/_case_summary.html"
     assert wired["support"].context_name == "support_summary"
-    assert wired["facilities"].optional and wired["support"].optional
+    assert not wired["facilities"].optional and not wired["support"].optional
+    for panel in wired.values():
+        assert panels._resolve(panel) is not None
