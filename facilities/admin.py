@@ -3,6 +3,8 @@ locks, licensing workflow, history), never through the admin."""
 
 from django.contrib import admin
 
+from accounts.admin_privacy import VictimDataAdmin
+
 from .models import (
     Facility,
     Inspection,
@@ -26,11 +28,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Facility)
-class FacilityAdmin(ReadOnlyAdmin):
+class FacilityAdmin(VictimDataAdmin):
+    """A shelter's address is confidential: province only, never the commune or the street."""
+
+    personal_fields = Facility.ADDRESS_FIELDS
     list_display = ["code", "name", "type", "owner_agency", "province", "beds", "status"]
     list_filter = ["type", "status", "province"]
     search_fields = ["code", "name_folded"]
-    raw_id_fields = ["owner_agency", "province", "commune", "created_by"]
+    fields = ["code", "name", "type", "owner_agency", "province", "rooms", "beds", "gender_policy",
+              "accepts_children", "services", "staff_count", "funding_source", "status", "created_by",
+              "created_at", "updated_at"]
 
 
 class LicenceEventInline(admin.TabularInline):
@@ -69,16 +76,19 @@ class InspectionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Stay)
-class StayAdmin(ReadOnlyAdmin):
-    """Ids only: residents' names are shown in the scoped UI, not in the admin lists."""
+class StayAdmin(VictimDataAdmin):
+    """Ids only: residents' names and reasons are shown in the scoped UI, never in the admin."""
 
+    personal_fields = Stay.SENSITIVE_FIELDS | {"person", "accompanying"}
     list_display = ["pk", "facility", "case", "admitted_on", "ends_on", "discharged_on"]
     list_filter = ["facility"]
-    raw_id_fields = ["facility", "case", "person", "accompanying", "transferred_from", "destination_facility",
-                     "admitted_by", "discharged_by"]
+    fields = ["facility", "case", "person_id", "accompanying_id", "admitted_on", "ends_on", "policy_code",
+              "max_stay_days", "discharged_on", "destination", "admitted_by", "discharged_by"]
 
 
 @admin.register(StayExtension)
-class StayExtensionAdmin(ReadOnlyAdmin):
+class StayExtensionAdmin(VictimDataAdmin):
+    personal_fields = StayExtension.SENSITIVE_FIELDS
     list_display = ["stay", "previous_ends_on", "new_ends_on", "decided_on", "decided_by"]
-    raw_id_fields = ["stay", "case", "decided_by", "decided_by_agency"]
+    fields = ["stay", "case", "previous_ends_on", "new_ends_on", "decision_number", "decided_on",
+              "decided_by", "decided_by_agency", "created_at"]

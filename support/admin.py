@@ -10,6 +10,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_privacy import VictimDataAdmin
+
 from .models import (
     Condition,
     EntitlementItem,
@@ -168,8 +170,10 @@ class ProvinceAmountAdmin(admin.ModelAdmin):
 
 
 @admin.register(SupportRequest)
-class SupportRequestAdmin(ReadOnlyAdmin):
+class SupportRequestAdmin(VictimDataAdmin):
     """Case numbers and workflow only: no names in the admin."""
+
+    personal_fields = frozenset({"person", "note"})
 
     list_display = ["pk", "case", "status", "version", "deciding_agency", "application_date", "due_date"]
     list_filter = ["status", "version", "authority"]
@@ -180,7 +184,9 @@ class SupportRequestAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SupportDecision)
-class SupportDecisionAdmin(ReadOnlyAdmin):
+class SupportDecisionAdmin(VictimDataAdmin):
+    personal_fields = frozenset({"note", "pdf"})
+
     list_display = ["document_number", "request", "outcome", "agency", "decision_date", "pdf_status"]
     list_filter = ["outcome", "pdf_status"]
     search_fields = ["document_number", "request__case__case_number"]

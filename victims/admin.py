@@ -3,6 +3,8 @@ services (validation, scope, history); the admin never edits victim data or the 
 
 from django.contrib import admin
 
+from accounts.admin_privacy import VictimDataAdmin
+
 from .models import AccessLog, Case, CaseAccessGrant, EthnicGroup
 
 
@@ -25,8 +27,10 @@ class EthnicGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Case)
-class CaseAdmin(ReadOnlyAdmin):
+class CaseAdmin(VictimDataAdmin):
     """Case numbers and workflow only: no names in the admin."""
+
+    personal_fields = Case.SENSITIVE_FIELDS | {"person"}
 
     list_display = ["case_number", "status", "owning_agency", "province", "received_on"]
     list_filter = ["status", "reception_channel"]
@@ -37,11 +41,15 @@ class CaseAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CaseAccessGrant)
-class CaseAccessGrantAdmin(ReadOnlyAdmin):
+class CaseAccessGrantAdmin(VictimDataAdmin):
+    """Who may see which case (by number); the reason may tell the victim's story: not shown."""
+
+    personal_fields = frozenset({"reason"})
     list_display = ["case", "grantee_agency", "grantee_user", "actions", "granted_at", "expires_at",
                     "revoked_at"]
+    fields = ["case", "grantee_agency", "grantee_user", "actions", "granted_by", "granted_at",
+              "expires_at", "revoked_by", "revoked_at"]
     list_select_related = ["case", "grantee_agency", "grantee_user"]
-    raw_id_fields = ["case", "grantee_agency", "grantee_user", "granted_by", "revoked_by"]
 
 
 @admin.register(AccessLog)

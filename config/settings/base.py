@@ -48,7 +48,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "csp",
-    "guardian",
     "pgtrigger",
     "pghistory",
     "rest_framework",
@@ -140,7 +139,6 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # must be first: it refuses locked-out attempts
     "django.contrib.auth.backends.ModelBackend",
-    "guardian.backends.ObjectPermissionBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -234,8 +232,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
-GUARDIAN_MONKEY_PATCH_USER = False
-ANONYMOUS_USER_NAME = None
 
 LOGGING = {
     "version": 1,

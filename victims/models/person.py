@@ -101,7 +101,9 @@ class Person(CleanTextModel):
         ]
 
     def __str__(self):
-        return self.full_name
+        # Never the name: a person rendered by accident (admin, logs, errors) shows no identity.
+        # Names reach readers only through victims.readmodel.person_name.
+        return f"#{self.pk}"
 
     def save(self, *args, **kwargs):
         self._derive()

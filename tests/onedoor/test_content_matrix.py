@@ -1,0 +1,231 @@
+"""The content matrix: every page, as every persona, shows no name, ID number or address that the
+persona's scope and rights should not reveal. Status-code matrices miss what this catches: a page that
+answers 200 for the right reasons and still prints a victim's name from another app's record.
+
+Two files with distinctive words planted in every sensitive place (names of the victim and the child,
+home address, ID paper number, the reason of the stay, the loan's purpose, the shelter's address):
+- home: owned by the Lạng Sơn centre (TT-LS), shared with the Lạng Sơn police for case.view and
+  case.view_identity (so the police read the identity, but not the support, loans or stays);
+- away: owned by the Hà Nội centre (TT-HN).
+Every URL of the project is opened with the ids of both files, as every persona and as the system
+administrator (with the admin pages), and each body is searched for the words it must not contain.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from accounts.roles import Action
+from support.models import Loan
+from support.services import loan_create
+from tests.access.test_anonymous import ALL_URLS
+from tests.facilities.factories import FacilityFactory, StayFactory
+from tests.factories import UserFactory, province, totp_device
+from tests.support.factories import LAW53, make_case, request_support
+from tests.victims.factories import CaseAccessGrantFactory, CaseChildFactory, PersonFactory
+from victims.models import AccessLog
+
+pytestmark = pytest.mark.django_db
+
+SECRETS = {
+    "home": {
+        "name": "Triệu Thị Hằng", "child": "Triệu Văn Khoa", "address": "Bản Khuổi Phầy",
+        "id_number": "084199001234", "stay_reason": "chồng đánh đập", "loan_purpose": "Nuôi dê núi",
+        "lender": "Quỹ Hoa Ban Trắng", "shelter": "Số 9 ngõ Kín Cổng",
+    },
+    "away": {
+        "name": "Quàng Thị Xuyến", "child": "Quàng Văn Tủa", "address": "Phố Hàng Bạc 77",
+        "id_number": "001199009876", "stay_reason": "bị giam giữ", "loan_purpose": "Mở quán phở",
+        "lender": "Quỹ Sen Hồng Tây", "shelter": "Ngõ Bí Mật số 5",
+    },
+}
+IDENTITY = ("name", "child", "address", "id_number", "stay_reason", "loan_purpose", "lender")
+
+# What each persona may read: file -> the secrets it may see. Everything else is forbidden.
+MAY_SEE = {
+    "centre_caseworker": {"home": {*IDENTITY, "shelter"}},
+    "department_approver": {"home": {*IDENTITY, "shelter"}},
+    "department_manager": {"home": {*IDENTITY, "shelter"}},
+    "other_caseworker": {"away": {*IDENTITY, "shelter"}},
+    "other_approver": {"away": {*IDENTITY, "shelter"}},
+    "police_caseworker": {"home": {"name", "child", "address", "id_number"}},  # identity, no support/stays
+    "department_statistician": {},  # the department's files, masked
+    "border_caseworker": {},
+    "ministry_analyst": {},
+    "partner": {},
+    "no_agency": {},
+    "system_admin": {},
+}
+# Where a persona that may see a secret must actually find it (the test could not fail otherwise).
+MUST_SHOW = {
+    "centre_caseworker": [("victims:case_detail", "home", "name"), ("facilities:stay", "home", "stay_reason"),
+                          ("support:loan_detail", "home", "loan_purpose"),
+                          ("victims:case_detail", "home", "lender"), ("facilities:detail", "home", "shelter")],
+    "other_caseworker": [("victims:case_detail", "away", "name")],
+    "department_approver": [("support:request_detail", "home", "name")],
+    "police_caseworker": [("victims:case_detail", "home", "name")],
+}
+# Which planted object fills an URL's ids, by URL name prefix; a new URL with ids must be added here.
+IDS = {
+    "victims:grant_revoke": lambda f: {"pk": f.case.pk, "grant_pk": f.grant.pk},
+    "victims:outcome_scan": lambda f: {"pk": f.case.pk, "outcome_pk": f.outcome.pk},
+    "victims:intake_step": lambda f: {"pk": f.case.pk, "step": "nhan-than"},
+    "victims:": lambda f: {"pk": f.case.pk},
+    "support:case_support": lambda f: {"case_pk": f.case.pk},
+    "support:request_create": lambda f: {"case_pk": f.case.pk},
+    "support:loan_create": lambda f: {"case_pk": f.case.pk},
+    "support:loan_": lambda f: {"pk": f.loan.pk},
+    "support:decision_": lambda f: {"pk": f.request.pk},
+    "support:document_download": lambda f: {"pk": f.request.pk},
+    "support:": lambda f: {"pk": f.request.pk},
+    "facilities:stay": lambda f: {"pk": f.stay.pk},
+    "facilities:": lambda f: {"pk": f.facility.pk},
+}
+SKIP = {"accounts:logout", "set_language", "healthz", "accounts:switch_membership"}
+
+
+def _file(side: str, centre, police=None) -> SimpleNamespace:
+    words = SECRETS[side]
+    home = "lang son" if side == "home" else "ha noi"
+    case = make_case(owner=centre, full_name=words["name"], home=home, home_address_detail=words["address"],
+                     id_paper_type="citizen_id", id_paper_number=words["id_number"])
+    CaseChildFactory(case=case, person=PersonFactory(full_name=words["child"], sex="male", birth_year=2021))
+    member = centre.memberships.get(role="caseworker").user
+    facility = FacilityFactory(owner_agency=centre, province=province(home), address_detail=words["shelter"])
+    stay = StayFactory(case=case, facility=facility, admission_reason=f"Nạn nhân {words['stay_reason']}")
+    [support_request] = request_support(SimpleNamespace(caseworker=member, centre=centre), case,
+                                        [(LAW53, "clothing_set", 1)])
+    loan = loan_create(user=member, agency=centre, case=case, lender="other", lender_name="Quỹ địa phương",
+                       amount=15_000_000, term_months=12, purpose=words["loan_purpose"],
+                       applied_on=datetime.date(2025, 9, 20))
+    # A later change of the loan: its values are on the case's timeline, for readers of support only.
+    Loan.objects.filter(pk=loan.pk).update(lender_name=words["lender"])
+    grant = None
+    if police is not None:
+        grant = CaseAccessGrantFactory(case=case, grantee_agency=police,
+                                       actions=[Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY],
+                                       reason="Phối hợp xác minh", granted_by=member)
+    return SimpleNamespace(case=case, facility=facility, stay=stay, request=support_request, loan=loan,
+                           grant=grant or CaseAccessGrantFactory(case=case, granted_by=member,
+                                                                 grantee_agency=police or centre),
+                           outcome=case.identification_outcomes.first())
+
+
+@pytest.fixture
+def population(personas):
+    agencies = {user.agency.code: user.agency for user in personas.values() if user.agency}
+    admin = UserFactory(username="system_admin", is_staff=True, is_superuser=True)
+    admin.agency = None
+    personas = {**personas, "system_admin": admin}
+    return SimpleNamespace(
+        personas=personas,
+        files={"home": _file("home", agencies["TT-LS"], police=agencies["CA-LS"]),
+               "away": _file("away", agencies["TT-HN"])},
+    )
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
+    session.save()
+    return client
+
+
+def _kwargs(name: str, route: str, planted) -> dict | None:
+    if "<" not in route:
+        return {}
+    for prefix, build in IDS.items():
+        if name == prefix or (prefix.endswith((":", "_")) and name.startswith(prefix)):
+            return build(planted)
+    return None
+
+
+def _pages(population):
+    """(url name, file, url) for every URL of the project, with each file's ids."""
+    pages = []
+    for name, route in ALL_URLS:
+        if name in SKIP or name.startswith("admin") or name.startswith("accounts:password_reset"):
+            continue
+        for side, planted in population.files.items():
+            kwargs = _kwargs(name, route, planted)
+            assert kwargs is not None, f"add {name} ({route}) to IDS"
+            pages.append((name, side, reverse(name, kwargs=kwargs)))
+            if not kwargs:
+                break  # no ids: one page is enough
+    return pages
+
+
+def _admin_pages(population):
+    from django.contrib import admin
+
+    pages = [("admin:index", "-", reverse("admin:index"))]
+    for model in admin.site._registry:
+        opts = model._meta
+        pages.append((f"admin:{opts.label_lower}", "-", reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")))
+        for side, planted in population.files.items():
+            for obj in vars(planted).values():
+                if isinstance(obj, model):
+                    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+                    pages.append((f"admin:{opts.label_lower}", side, url))
+        # related rows that are not planted objects themselves (persons, children)
+    return pages
+
+
+def _forbidden(persona: str) -> dict[str, str]:
+    allowed = MAY_SEE[persona]
+    return {f"{side}.{kind}": word for side, words in SECRETS.items() for kind, word in words.items()
+            if kind not in allowed.get(side, set())}
+
+
+def _text(response) -> str:
+    if response.get("Content-Type", "").startswith("application/pdf") or response.streaming:
+        return ""
+    return response.content.decode()
+
+
+def test_no_page_shows_what_its_reader_may_not_see(population):
+    pages = _pages(population)
+    admin_pages = _admin_pages(population)
+    assert len(pages) > 60 and len(admin_pages) > 10
+    leaks, shown = [], set()
+    for persona, user in population.personas.items():
+        client = _client(user)
+        forbidden = _forbidden(persona)
+        for name, side, url in pages + (admin_pages if persona == "system_admin" else []):
+            body = _text(client.get(url))
+            leaks += [f"{persona} GET {url} ({name}) shows {what}" for what, word in forbidden.items()
+                      if word in body]
+            for _name, _side, kind in MUST_SHOW.get(persona, []):
+                if (_name, _side) == (name, side) and SECRETS[side][kind] in body:
+                    shown.add((persona, name, side, kind))
+    assert not leaks, "\n".join(leaks)
+    expected = {(persona, name, side, kind) for persona, rows in MUST_SHOW.items() for name, side, kind in rows}
+    assert shown == expected, f"in-scope readers did not see: {expected - shown}"
+
+
+def test_admin_pages_of_victim_data_are_in_the_access_log(population):
+    files = population.files["home"]
+    client = _client(population.personas["system_admin"])
+    for model in ("victims_case", "facilities_stay", "support_supportrequest"):
+        assert client.get(reverse(f"admin:{model}_changelist")).status_code == 200
+    assert client.get(reverse("admin:facilities_stay_change", args=[files.stay.pk])).status_code == 200
+    rows = AccessLog.objects.filter(user=population.personas["system_admin"])
+    assert {row.action for row in rows} == {"admin.list", "admin.view"}
+    assert rows.filter(action="admin.view", object_type="facilities.stay", object_id=str(files.stay.pk)).exists()
+    assert rows.filter(action="admin.list", object_type="victims.case", object_id=str(files.case.pk)).exists()
+
+
+def test_masked_names_hide_word_lengths_for_the_statistician(population):
+    client = _client(population.personas["department_statistician"])
+    html = client.get(reverse("victims:case_detail", args=[population.files["home"].case.pk])).content.decode()
+    assert "T. T. H." in html and SECRETS["home"]["name"] not in html
+    assert not re.search(r"T\*+ T\*+ H\*+", html)
