@@ -169,6 +169,10 @@ def test_the_admin_shows_the_legal_basis_and_who_confirmed_it(admin_client):
         assert f'name="{field}"' in form, field
     parameters = admin_client.get(reverse("admin:support_policyparameter_changelist"))
     assert parameters.status_code == 200 and "food_in_facility_days" in parameters.content.decode()
+    version = admin_client.get(reverse("admin:support_policyversion_change",
+                                       args=[PolicyVersion.objects.get(code=ND09).pk]))
+    assert version.status_code == 200
+    assert "khoản 2 Điều 23 Nghị định 09/2013/NĐ-CP" in version.content.decode()  # the catalogue inline
 
 
 def test_an_administrator_confirms_a_basis_and_is_recorded_as_the_one_who_did(signed_in):
