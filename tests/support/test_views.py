@@ -244,6 +244,7 @@ def test_lists_and_policy_pages(ls, case, signed_in):
     policy = client.get(reverse("support:policy"))
     assert policy.status_code == 200
     assert "ND-09-2013" in policy.content.decode() and "LAW-53-2024" in policy.content.decode()
+    assert "điểm k khoản 1 Điều 37 Luật Phòng, chống mua bán người số 53/2024/QH15" in policy.content.decode()
 
 
 def test_a_request_that_cannot_be_routed_says_why_on_top(ls, signed_in):
