@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='entitlementitem',
             name='basis_confirmed',
-            field=models.BooleanField(default=False, help_text='Ticked once someone has checked the rule against the text of the document cited.', verbose_name='legal basis confirmed'),
+            field=models.BooleanField(default=False, help_text='Ticked once someone has read the text cited and checked that it grants this to the persons, under the conditions, set here (amounts have their own flag).', verbose_name='legal basis confirmed'),
         ),
         migrations.AddField(
             model_name='entitlementitem',
@@ -114,7 +114,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='entitlementitemevent',
             name='basis_confirmed',
-            field=models.BooleanField(default=False, help_text='Ticked once someone has checked the rule against the text of the document cited.', verbose_name='legal basis confirmed'),
+            field=models.BooleanField(default=False, help_text='Ticked once someone has read the text cited and checked that it grants this to the persons, under the conditions, set here (amounts have their own flag).', verbose_name='legal basis confirmed'),
         ),
         migrations.AddField(
             model_name='entitlementitemevent',
@@ -154,7 +154,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='policyparameter',
             name='basis_confirmed',
-            field=models.BooleanField(default=False, help_text='Ticked once someone has checked the rule against the text of the document cited.', verbose_name='legal basis confirmed'),
+            field=models.BooleanField(default=False, help_text='Ticked once someone has read the text cited and checked that it grants this to the persons, under the conditions, set here (amounts have their own flag).', verbose_name='legal basis confirmed'),
         ),
         migrations.AddField(
             model_name='policyparameter',
@@ -194,7 +194,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='policyparameterevent',
             name='basis_confirmed',
-            field=models.BooleanField(default=False, help_text='Ticked once someone has checked the rule against the text of the document cited.', verbose_name='legal basis confirmed'),
+            field=models.BooleanField(default=False, help_text='Ticked once someone has read the text cited and checked that it grants this to the persons, under the conditions, set here (amounts have their own flag).', verbose_name='legal basis confirmed'),
         ),
         migrations.AddField(
             model_name='policyparameterevent',

@@ -70,7 +70,8 @@ class LegalBasis(models.Model):
     )
     basis_confirmed = models.BooleanField(
         _("legal basis confirmed"), default=False,
-        help_text=_("Ticked once someone has checked the rule against the text of the document cited."),
+        help_text=_("Ticked once someone has read the text cited and checked that it grants this to the "
+                    "persons, under the conditions, set here (amounts have their own flag)."),
     )
     confirmed_by = models.CharField(_("confirmed by"), max_length=200, blank=True)
     confirmed_on = models.DateField(_("confirmed on"), null=True, blank=True)
