@@ -101,6 +101,7 @@ def identification_state(case: Case) -> tuple[str | None, datetime.date | None]:
 CHILD_CATEGORY = {
     PersonCategory.VICTIM_CITIZEN: PersonCategory.ACCOMPANYING_MINOR,
     PersonCategory.FOREIGN_VICTIM: PersonCategory.MINOR_WITH_FOREIGNER,
+    PersonCategory.FOREIGNER_UNDER_IDENTIFICATION: PersonCategory.MINOR_WITH_FOREIGNER,
     PersonCategory.UNDER_IDENTIFICATION: PersonCategory.MINOR_WITH_UNDER_IDENTIFICATION,
     PersonCategory.UNDER_IDENTIFICATION_ABROAD: PersonCategory.MINOR_WITH_UNDER_IDENTIFICATION_ABROAD,
 }
@@ -116,8 +117,7 @@ def _adult_category(case: Case, result: str | None) -> str:
         return PersonCategory.VICTIM_CITIZEN if citizen else PersonCategory.FOREIGN_VICTIM
     if case.owning_agency.type.code == MISSION_ABROAD:
         return PersonCategory.UNDER_IDENTIFICATION_ABROAD
-    # Art. 37(4): a foreigner under identification in Viet Nam has the foreigners' regimes.
-    return PersonCategory.UNDER_IDENTIFICATION if citizen else PersonCategory.FOREIGN_VICTIM
+    return PersonCategory.UNDER_IDENTIFICATION if citizen else PersonCategory.FOREIGNER_UNDER_IDENTIFICATION
 
 
 def facts_for(*, person: Person, case: Case, on: datetime.date) -> Facts:

@@ -27,16 +27,17 @@ CHECKED = {"confirmed_by": "Issue #12: đối chiếu nguyên văn Điều 37 Lu
 
 C, F, M, U, A = ("victim_citizen", "foreign_victim", "accompanying_minor", "under_identification",
                  "under_identification_abroad")
+FU = "foreigner_under_identification"
 MU, MA, MF = ("minor_with_under_identification", "minor_with_under_identification_abroad", "minor_with_foreigner")
 
 # Law 53/2024 Art. 37: who gets which point of clause 1.
 #   (1) victims who are citizens or stateless residents: a-k; (2) under-18s with them: a-h;
 #   (3) under identification abroad, and the under-18s with them: a-d; in Viet Nam: a-g;
-#   (4) foreigners trafficked in Viet Nam (victims or under identification): a, b, c, d, đ, g.
+#   (4) foreigners trafficked in Viet Nam, victims (F) or under identification (FU): a, b, c, d, đ, g.
 #   A child who came with a foreigner is named by none of the clauses.
 ART37 = {
-    "a": [C, M, U, MU, A, MA, F], "b": [C, M, U, MU, A, MA, F], "c": [C, M, U, MU, A, MA, F],
-    "d": [C, M, U, MU, A, MA, F], "đ": [C, M, U, MU, F], "e": [C, M, U, MU], "g": [C, M, U, MU, F],
+    "a": [C, M, U, MU, A, MA, F, FU], "b": [C, M, U, MU, A, MA, F, FU], "c": [C, M, U, MU, A, MA, F, FU],
+    "d": [C, M, U, MU, A, MA, F, FU], "đ": [C, M, U, MU, F, FU], "e": [C, M, U, MU], "g": [C, M, U, MU, F, FU],
     "h": [C, M], "i": [C], "k": [C],
 }
 DIRECT, DEPARTMENT = ("receiving_body", (0, 0, 0)), ("provincial_department", (0, 0, 9))
@@ -214,6 +215,8 @@ def correct(apps, schema_editor):
                 continue
             if M in item.eligible_categories:
                 item.eligible_categories = [c for c in item.eligible_categories if c != M] + ND09_MINORS
+            if U in item.eligible_categories:  # a foreigner under identification: as any person under identification
+                item.eligible_categories = [*item.eligible_categories, FU]
             item.basis_document = spec.get("document", ND09_DOC)
             item.basis_article, item.basis_clause = spec.get("article", ""), spec.get("clause", "")
             item.basis_point = ""

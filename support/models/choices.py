@@ -25,8 +25,9 @@ class PersonCategory(models.TextChoices):
     VICTIM_CITIZEN = "victim_citizen", _(
         "Victim who is a Vietnamese citizen or a stateless person living in Viet Nam"
     )
-    FOREIGN_VICTIM = "foreign_victim", _(
-        "Foreigner trafficked in Viet Nam (victim or under identification)"
+    FOREIGN_VICTIM = "foreign_victim", _("Foreign victim trafficked in Viet Nam")
+    FOREIGNER_UNDER_IDENTIFICATION = "foreigner_under_identification", _(
+        "Foreigner under identification in Viet Nam"
     )
     ACCOMPANYING_MINOR = "accompanying_minor", _("Minor accompanying a victim")
     UNDER_IDENTIFICATION = "under_identification", _("Person under identification in Viet Nam")

@@ -26,9 +26,9 @@ CITIZEN, FOREIGN, MINOR, UNDER_ID, ABROAD = (
     PersonCategory.VICTIM_CITIZEN, PersonCategory.FOREIGN_VICTIM, PersonCategory.ACCOMPANYING_MINOR,
     PersonCategory.UNDER_IDENTIFICATION, PersonCategory.UNDER_IDENTIFICATION_ABROAD,
 )
-MINOR_UNDER_ID, MINOR_ABROAD, MINOR_FOREIGN = (
+MINOR_UNDER_ID, MINOR_ABROAD, MINOR_FOREIGN, FOREIGN_UNDER_ID = (
     PersonCategory.MINOR_WITH_UNDER_IDENTIFICATION, PersonCategory.MINOR_WITH_UNDER_IDENTIFICATION_ABROAD,
-    PersonCategory.MINOR_WITH_FOREIGNER,
+    PersonCategory.MINOR_WITH_FOREIGNER, PersonCategory.FOREIGNER_UNDER_IDENTIFICATION,
 )
 POOR = frozenset({"poor_household_certificate"})
 NEAR_POOR = frozenset({"near_poor_certificate"})
@@ -42,52 +42,53 @@ COLUMNS = {
     "child-u": MINOR_UNDER_ID,    # người dưới 18 tuổi đi cùng người đó
     "abroad": ABROAD,             # người đang trong quá trình xác định là nạn nhân, ở nước ngoài
     "child-a": MINOR_ABROAD,      # người dưới 18 tuổi đi cùng người đó
-    "foreigner": FOREIGN,         # người nước ngoài bị mua bán tại Việt Nam
+    "foreigner": FOREIGN,         # nạn nhân là người nước ngoài bị mua bán tại Việt Nam
+    "foreign-u": FOREIGN_UNDER_ID,  # người nước ngoài đang trong quá trình xác định là nạn nhân, ở Việt Nam
     "child-f": MINOR_FOREIGN,     # người dưới 18 tuổi đi cùng người nước ngoài (khoản nào của Điều 37 cũng không nêu)
 }
 
 LAW53_TABLE = """
-item                     point  victim child under-id child-u abroad child-a foreigner child-f
-food_in_facility         a      ✓      ✓     ✓        ✓       ✓      ✓       ✓         ✗
-temporary_accommodation  a      ✓      ✓     ✓        ✓       ✓      ✓       ✓         ✗
-clothing_set             a      ✓      ✓     ✓        ✓       ✓      ✓       ✓         ✗
-underwear_set            a      ✓      ✓     ✓        ✓       ✓      ✓       ✓         ✗
-personal_items           a      ✓      ✓     ✓        ✓       ✓      ✓       ✓         ✗
-medical_care             b      ✓      ✓     ✓        ✓       ✓      ✓       ✓         ✗
-medical_treatment        b      ✓      ✓     ✓        ✓       ✓      ✓       ✓         ✗
-health_insurance         b      ✓      ✓     ✓        ✓       ✓      ✓       ✓         ✗
-interpretation           c      ✓      ✓     ✓        ✓       ✓      ✓       ✓         ✗
-legal_information        d      ✓      ✓     ✓        ✓       ✓      ✓       ✓         ✗
-legal_aid                đ      ✓      ✓     ✓        ✓       ✗      ✗       ✓         ✗
-travel_fare              e      ✓      ✓     ✓        ✓       ✗      ✗       ✗         ✗
-travel_food              e      ✓      ✓     ✓        ✓       ✗      ✗       ✗         ✗
-psychological_support    g      ✓      ✓     ✓        ✓       ✗      ✗       ✓         ✗
-school_support           h      ✓      ✓     ✗        ✗       ✗      ✗       ✗         ✗
-vocational_training      i      ✓      ✗     ✗        ✗       ✗      ✗       ✗         ✗
-job_counselling          i      ✓      ✗     ✗        ✗       ✗      ✗       ✗         ✗
-hardship_allowance       k      ✓      ✗     ✗        ✗       ✗      ✗       ✗         ✗
-loan_support             k      ✓      ✗     ✗        ✗       ✗      ✗       ✗         ✗
-winter_clothing          -      ✓      ✓     ✓        ✓       ✓      ✓       ✓         ✗
+item                     point  victim child under-id child-u abroad child-a foreigner foreign-u child-f
+food_in_facility         a      ✓      ✓     ✓        ✓       ✓      ✓       ✓         ✓         ✗
+temporary_accommodation  a      ✓      ✓     ✓        ✓       ✓      ✓       ✓         ✓         ✗
+clothing_set             a      ✓      ✓     ✓        ✓       ✓      ✓       ✓         ✓         ✗
+underwear_set            a      ✓      ✓     ✓        ✓       ✓      ✓       ✓         ✓         ✗
+personal_items           a      ✓      ✓     ✓        ✓       ✓      ✓       ✓         ✓         ✗
+medical_care             b      ✓      ✓     ✓        ✓       ✓      ✓       ✓         ✓         ✗
+medical_treatment        b      ✓      ✓     ✓        ✓       ✓      ✓       ✓         ✓         ✗
+health_insurance         b      ✓      ✓     ✓        ✓       ✓      ✓       ✓         ✓         ✗
+interpretation           c      ✓      ✓     ✓        ✓       ✓      ✓       ✓         ✓         ✗
+legal_information        d      ✓      ✓     ✓        ✓       ✓      ✓       ✓         ✓         ✗
+legal_aid                đ      ✓      ✓     ✓        ✓       ✗      ✗       ✓         ✓         ✗
+travel_fare              e      ✓      ✓     ✓        ✓       ✗      ✗       ✗         ✗         ✗
+travel_food              e      ✓      ✓     ✓        ✓       ✗      ✗       ✗         ✗         ✗
+psychological_support    g      ✓      ✓     ✓        ✓       ✗      ✗       ✓         ✓         ✗
+school_support           h      ✓      ✓     ✗        ✗       ✗      ✗       ✗         ✗         ✗
+vocational_training      i      ✓      ✗     ✗        ✗       ✗      ✗       ✗         ✗         ✗
+job_counselling          i      ✓      ✗     ✗        ✗       ✗      ✗       ✗         ✗         ✗
+hardship_allowance       k      ✓      ✗     ✗        ✗       ✗      ✗       ✗         ✗         ✗
+loan_support             k      ✓      ✗     ✗        ✗       ✗      ✗       ✗         ✗         ✗
+winter_clothing          -      ✓      ✓     ✓        ✓       ✓      ✓       ✓         ✓         ✗
 """
 
 # Decree 09/2013 as shipped: victims 1-6, foreigners 1-4, accompanying minors 1-3 (whoever the adult),
 # persons under identification regime 1.
 ND09_TABLE = """
-item                     regime victim child under-id child-u abroad child-a foreigner child-f
-food_in_facility         1      ✓      ✓     ✓        ✓       ✓      ✓       ✓         ✓
-temporary_accommodation  1      ✓      ✓     ✓        ✓       ✓      ✓       ✓         ✓
-clothing_set             1      ✓      ✓     ✓        ✓       ✓      ✓       ✓         ✓
-underwear_set            1      ✓      ✓     ✓        ✓       ✓      ✓       ✓         ✓
-personal_items           1      ✓      ✓     ✓        ✓       ✓      ✓       ✓         ✓
-travel_fare              1      ✓      ✓     ✓        ✓       ✓      ✓       ✓         ✓
-travel_food              1      ✓      ✓     ✓        ✓       ✓      ✓       ✓         ✓
-medical_care             2      ✓      ✓     ✗        ✓       ✗      ✓       ✓         ✓
-psychological_support    3      ✓      ✓     ✗        ✓       ✗      ✓       ✓         ✓
-legal_aid                4      ✓      ✗     ✗        ✗       ✗      ✗       ✓         ✗
-school_support           5      ✓      ✗     ✗        ✗       ✗      ✗       ✗         ✗
-vocational_training      5      ✓      ✗     ✗        ✗       ✗      ✗       ✗         ✗
-job_counselling          5      ✓      ✗     ✗        ✗       ✗      ✗       ✗         ✗
-hardship_allowance       6      ✓      ✗     ✗        ✗       ✗      ✗       ✗         ✗
+item                     regime victim child under-id child-u abroad child-a foreigner foreign-u child-f
+food_in_facility         1      ✓      ✓     ✓        ✓       ✓      ✓       ✓         ✓         ✓
+temporary_accommodation  1      ✓      ✓     ✓        ✓       ✓      ✓       ✓         ✓         ✓
+clothing_set             1      ✓      ✓     ✓        ✓       ✓      ✓       ✓         ✓         ✓
+underwear_set            1      ✓      ✓     ✓        ✓       ✓      ✓       ✓         ✓         ✓
+personal_items           1      ✓      ✓     ✓        ✓       ✓      ✓       ✓         ✓         ✓
+travel_fare              1      ✓      ✓     ✓        ✓       ✓      ✓       ✓         ✓         ✓
+travel_food              1      ✓      ✓     ✓        ✓       ✓      ✓       ✓         ✓         ✓
+medical_care             2      ✓      ✓     ✗        ✓       ✗      ✓       ✓         ✗         ✓
+psychological_support    3      ✓      ✓     ✗        ✓       ✗      ✓       ✓         ✗         ✓
+legal_aid                4      ✓      ✗     ✗        ✗       ✗      ✗       ✓         ✗         ✗
+school_support           5      ✓      ✗     ✗        ✗       ✗      ✗       ✗         ✗         ✗
+vocational_training      5      ✓      ✗     ✗        ✗       ✗      ✗       ✗         ✗         ✗
+job_counselling          5      ✓      ✗     ✗        ✗       ✗      ✗       ✗         ✗         ✗
+hardship_allowance       6      ✓      ✗     ✗        ✗       ✗      ✗       ✗         ✗         ✗
 """
 
 # How each kind of person is called in the Vietnamese reasons.
@@ -98,7 +99,8 @@ VI_CATEGORY = {
     MINOR_UNDER_ID: "Người dưới 18 tuổi đi cùng người đang trong quá trình xác định là nạn nhân ở trong nước",
     ABROAD: "Người đang được xác minh, xác định là nạn nhân ở nước ngoài",
     MINOR_ABROAD: "Người dưới 18 tuổi đi cùng người đang trong quá trình xác định là nạn nhân ở nước ngoài",
-    FOREIGN: "Người nước ngoài bị mua bán tại Việt Nam (nạn nhân hoặc người đang trong quá trình xác định)",
+    FOREIGN: "Nạn nhân là người nước ngoài bị mua bán tại Việt Nam",
+    FOREIGN_UNDER_ID: "Người nước ngoài đang trong quá trình xác định là nạn nhân ở Việt Nam",
     MINOR_FOREIGN: "Người dưới 18 tuổi đi cùng người nước ngoài bị mua bán tại Việt Nam",
 }
 VI_VERSION = {LAW53: "Luật 53/2024", ND09: "NĐ 09/2013"}
@@ -125,6 +127,7 @@ def subject(category: str, version_code: str, *, victim_birth_year=None, late=Fa
     facts = {
         CITIZEN: (centre, IdentificationResult.IDENTIFIED, "VN", "lang son"),
         FOREIGN: (centre, IdentificationResult.IDENTIFIED, "CN", None),
+        FOREIGN_UNDER_ID: (centre, IdentificationResult.UNDER_IDENTIFICATION, "LA", None),
         UNDER_ID: (centre, IdentificationResult.UNDER_IDENTIFICATION, "VN", "lang son"),
         ABROAD: (agency("mission_abroad", None), None, "VN", None),
     }
@@ -228,12 +231,12 @@ def test_conditions_as_the_texts_say_them(version_code, code, category, who, sit
     assert result.messages == ([] if reason is None else [reason])
 
 
-def test_a_foreigner_under_identification_in_viet_nam_has_the_foreigners_regimes():
+def test_a_child_with_a_foreigner_under_identification_is_a_child_with_a_foreigner():
     centre = agency("social_centre", "lang son")
     case = make_case(owner=centre, result=IdentificationResult.UNDER_IDENTIFICATION, nationality="LA", home=None)
-    result = check_eligibility(person=case.person, case=case, item=item(LAW53, "travel_fare"), on=IN_LAW53)
-    assert result.category == FOREIGN and result.codes == ["category"]
-    assert check_eligibility(person=case.person, case=case, item=item(LAW53, "legal_aid"), on=IN_LAW53)
+    child = add_child(case, birth_year=2018)
+    result = check_eligibility(person=child, case=case, item=item(LAW53, "clothing_set"), on=IN_LAW53)
+    assert result.category == MINOR_FOREIGN and result.codes == ["category"]
 
 
 def test_a_childs_category_follows_the_adult_when_the_adult_is_identified():
