@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +44,27 @@ def _amount(item: EntitlementItem) -> str:
     return format_html("{} <strong>({})</strong>", amount, _("to be confirmed"))
 
 
+BASIS_FIELDS = ["basis_document", "basis_article", "basis_clause", "basis_point", "basis_note",
+                "basis_confirmed", "confirmed_by", "confirmed_on"]
+
+
+def _basis(rule) -> str:
+    """The citation and its state, as the admin lists show it."""
+    text = rule.citation or "—"
+    if rule.basis_confirmed:
+        return format_html("{} <span class=\"basis-confirmed\">({} {}, {})</span>", text, _("confirmed by"),
+                           rule.confirmed_by, rule.confirmed_on.strftime("%d/%m/%Y") if rule.confirmed_on else "")
+    return format_html("{} <strong class=\"basis-unconfirmed\">({})</strong>", text, _("to be confirmed"))
+
+
+def _confirm_basis(request, queryset):
+    """One save each: the change history records every confirmation, with who and when."""
+    who = request.user.get_full_name() or request.user.get_username()
+    for rule in queryset:
+        rule.basis_confirmed, rule.confirmed_by, rule.confirmed_on = True, who, timezone.localdate()
+        rule.save(update_fields=["basis_confirmed", "confirmed_by", "confirmed_on"])
+
+
 class EntitlementItemForm(forms.ModelForm):
     eligible_categories = forms.MultipleChoiceField(
         label=_("eligible persons"), choices=PersonCategory.choices, widget=forms.CheckboxSelectMultiple,
@@ -57,7 +79,7 @@ class EntitlementItemForm(forms.ModelForm):
             "version", "code", "regime", "name_vi", "name_en", "unit", "default_amount", "amount_confirmed",
             "max_quantity_per_person", "extension_quantity", "max_amount_per_person", "eligible_categories",
             "conditions", "application_window_months", "deciding_authority", "forward_days", "appraisal_days",
-            "decision_days", "legal_reference", "sort_order",
+            "decision_days", *BASIS_FIELDS, "sort_order",
         ]
 
 
@@ -65,14 +87,20 @@ class EntitlementItemInline(admin.TabularInline):
     model = EntitlementItem
     form = EntitlementItemForm
     fields = ["code", "regime", "name_vi", "unit", "default_amount", "amount_confirmed", "max_quantity_per_person",
-              "deciding_authority"]
+              "deciding_authority", "legal_basis"]
+    readonly_fields = ["legal_basis"]
     extra = 0
     show_change_link = True
+
+    @admin.display(description=_("legal basis"))
+    def legal_basis(self, item):
+        return _basis(item)
 
 
 class PolicyParameterInline(admin.TabularInline):
     model = PolicyParameter
-    fields = ["name", "value", "confirmed", "description"]
+    fields = ["name", "value", "description", "basis_document", "basis_article", "basis_clause", "basis_point",
+              "basis_confirmed", "confirmed_by", "confirmed_on"]
     extra = 0
 
 
@@ -143,12 +171,29 @@ class ProvinceAmountInline(admin.TabularInline):
 class EntitlementItemAdmin(admin.ModelAdmin):
     form = EntitlementItemForm
     list_display = ["name_vi", "version", "regime", "code", "unit", "amount", "max_quantity_per_person",
-                    "deciding_authority"]
-    list_filter = ["version", "regime", "amount_confirmed", "deciding_authority", "unit"]
-    search_fields = ["code", "name_vi", "name_en"]
+                    "deciding_authority", "legal_basis"]
+    list_filter = ["version", "regime", "amount_confirmed", "basis_confirmed", "deciding_authority", "unit"]
+    search_fields = ["code", "name_vi", "name_en", "basis_document"]
     list_select_related = ["version"]
     inlines = [ProvinceAmountInline]
-    actions = ["confirm_amounts"]
+    actions = ["confirm_amounts", "confirm_basis"]
+    fieldsets = [
+        (None, {"fields": ["version", "code", "regime", "name_vi", "name_en", "sort_order"]}),
+        (_("Amount and limits"), {"fields": ["unit", "default_amount", "amount_confirmed", "max_quantity_per_person",
+                                             "extension_quantity", "max_amount_per_person"]}),
+        (_("Who may receive it"), {"fields": ["eligible_categories", "conditions", "application_window_months"]}),
+        (_("Who decides, how fast"), {"fields": ["deciding_authority", "forward_days", "appraisal_days",
+                                                 "decision_days"]}),
+        (_("Legal basis"), {"fields": BASIS_FIELDS}),
+    ]
+
+    @admin.display(description=_("legal basis"))
+    def legal_basis(self, item):
+        return _basis(item)
+
+    @admin.action(description=_("Mark the legal basis as confirmed (by me, today)"))
+    def confirm_basis(self, request, queryset):
+        _confirm_basis(request, queryset)
 
     @admin.display(description=_("amount (VND)"), ordering="default_amount")
     def amount(self, item):
@@ -159,6 +204,24 @@ class EntitlementItemAdmin(admin.ModelAdmin):
         for item in queryset:  # one save each: the change history records every confirmation
             item.amount_confirmed = True
             item.save(update_fields=["amount_confirmed"])
+
+
+@admin.register(PolicyParameter)
+class PolicyParameterAdmin(admin.ModelAdmin):
+    list_display = ["name", "version", "value", "description", "legal_basis"]
+    list_filter = ["version", "basis_confirmed"]
+    search_fields = ["name", "description", "basis_document"]
+    list_select_related = ["version"]
+    fields = ["version", "name", "value", "description", *BASIS_FIELDS]
+    actions = ["confirm_basis"]
+
+    @admin.display(description=_("legal basis"))
+    def legal_basis(self, parameter):
+        return _basis(parameter)
+
+    @admin.action(description=_("Mark the legal basis as confirmed (by me, today)"))
+    def confirm_basis(self, request, queryset):
+        _confirm_basis(request, queryset)
 
 
 @admin.register(ProvinceAmount)

@@ -9,7 +9,9 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Agency, User
+from accounts.demo import DEMO_PASSWORD
+from accounts.models import Agency, Membership, User
+from accounts.roles import Role
 from victims.demo import DEMO_KEY_PREFIX
 from victims.models import Case, CaseChild
 
@@ -28,6 +30,23 @@ from .services import (
 )
 
 KEY = "demo-support-"
+
+# Under Law 53/2024 regimes 1-4 are given by the receiving body itself: its head decides them.
+RECEIVING_HEADS = [
+    ("thutruong.ttctxh.ls", "Nông Văn Thắng", "TTCTXH-LS"),
+    ("chihuy.bp.ls", "Lục Văn Quân", "BP-HN-LS"),
+    ("giamdoc.ttbtxh.hn", "Trịnh Thị Hoa", "TTBTXH-HN"),
+]
+
+
+def _receiving_heads() -> None:
+    for username, full_name, agency_code in RECEIVING_HEADS:
+        agency = Agency.objects.filter(code=agency_code).first()
+        if agency is None or User.objects.filter(username=username).exists():
+            continue
+        user = User.objects.create_user(username=username, password=DEMO_PASSWORD, full_name=full_name,
+                                        email=f"{username}@demo.nannhan.gov.vn")
+        Membership.objects.create(user=user, agency=agency, role=Role.APPROVER)
 
 
 class _Demo:
@@ -90,6 +109,7 @@ def seed_support() -> bool:
         return False
     if not Case.objects.filter(intake_key__startswith=DEMO_KEY_PREFIX).exists():
         raise RuntimeError("Seed the demo cases first (victims.demo.seed_cases).")
+    _receiving_heads()
     d = _Demo()
     if d.version is None:
         return False
@@ -107,7 +127,7 @@ def _lang_son(d: _Demo) -> None:
         d.line("food_in_facility", 25), d.line("clothing_set", 2), d.line("underwear_set", 2),
         d.line("personal_items"),
     ], days_ago=20, stay=True, note="Tiếp nhận tại Trung tâm, cần hỗ trợ nhu cầu thiết yếu.")
-    d.decide("pheduyet.ls", essentials, days_ago=15)
+    d.decide("thutruong.ttctxh.ls", essentials, days_ago=15)
     d.pay("canbo.ls", "TTCTXH-LS", essentials, "food_in_facility", days_ago=10, amount=400_000, quantity=10)
     d.pay("canbo.ls", "TTCTXH-LS", essentials, "clothing_set", days_ago=14, quantity=2, method="in_kind",
           amount=300_000)
@@ -119,7 +139,7 @@ def _lang_son(d: _Demo) -> None:
     if ngoc is not None:
         [child] = d.request("03", "canbo.ls", "TTCTXH-LS", hang, [d.line("psychological_support", amount=1_200_000)],
                             days_ago=12, person=ngoc.person)
-        d.decide("pheduyet.ls", child, {"psychological_support": ("partly", 800_000, "Theo 4 buổi trị liệu thực tế.")},
+        d.decide("thutruong.ttctxh.ls", child, {"psychological_support": ("partly", 800_000, "Theo 4 buổi trị liệu thực tế.")},
                  days_ago=5)
 
     hanh = d.case("03")  # identified three days ago at the border: waiting for a decision
@@ -129,14 +149,14 @@ def _lang_son(d: _Demo) -> None:
     [lodging] = d.request("09", "bienphong.ls", "BP-HN-LS", hanh, [
         d.line("temporary_accommodation", 3, amount=450_000),
     ], days_ago=3, note="Nghỉ tại nhà khách trong khi chờ xác minh.")
-    d.decide("pheduyet.ls", lodging, {"temporary_accommodation": "Đã được bố trí chỗ ở tại Đồn Biên phòng."},
+    d.decide("chihuy.bp.ls", lodging, {"temporary_accommodation": "Đã được bố trí chỗ ở tại Đồn Biên phòng."},
              days_ago=1)
 
     nhung = d.case("02")  # under identification: legal information approved, winter clothing refused
     [under] = d.request("05", "bienphong.ls", "BP-HN-LS", nhung, [
         d.line("legal_information", amount=0), d.line("winter_clothing"),
     ], days_ago=5)
-    d.decide("pheduyet.ls", under, {"winter_clothing": "Đồn Biên phòng đã cấp quần áo ấm khi tiếp nhận."},
+    d.decide("chihuy.bp.ls", under, {"winter_clothing": "Đồn Biên phòng đã cấp quần áo ấm khi tiếp nhận."},
              days_ago=1)
 
 
@@ -150,10 +170,10 @@ def _ha_noi(d: _Demo) -> None:
     # A decision corrected by a new request: the first one is superseded.
     [first] = d.request("07", "canbo.hn", "TTBTXH-HN", thu, [d.line("psychological_support", amount=900_000)],
                         days_ago=140)
-    d.decide("pheduyet.hn", first, days_ago=135)
+    d.decide("giamdoc.ttbtxh.hn", first, days_ago=135)
     [correction] = d.request("08", "canbo.hn", "TTBTXH-HN", thu, [d.line("psychological_support", amount=1_500_000)],
                              days_ago=130, supersedes=first, note="Bổ sung số buổi tư vấn theo kế hoạch.")
-    d.decide("pheduyet.hn", correction, days_ago=125)
+    d.decide("giamdoc.ttbtxh.hn", correction, days_ago=125)
 
     loan = loan_create(user=d.users["canbo.hn"], agency=d.agencies["TTBTXH-HN"], case=thu,
                        lender="social_policy_bank", lender_name="Phòng giao dịch NHCSXH Thanh Trì",

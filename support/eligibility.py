@@ -97,6 +97,29 @@ def identification_state(case: Case) -> tuple[str | None, datetime.date | None]:
     return outcome.outcome, confirmed
 
 
+# The category of a child who came with an adult, by the adult's category (Law 53/2024 Art. 37(2)-(3)).
+CHILD_CATEGORY = {
+    PersonCategory.VICTIM_CITIZEN: PersonCategory.ACCOMPANYING_MINOR,
+    PersonCategory.FOREIGN_VICTIM: PersonCategory.MINOR_WITH_FOREIGNER,
+    PersonCategory.FOREIGNER_UNDER_IDENTIFICATION: PersonCategory.MINOR_WITH_FOREIGNER,
+    PersonCategory.UNDER_IDENTIFICATION: PersonCategory.MINOR_WITH_UNDER_IDENTIFICATION,
+    PersonCategory.UNDER_IDENTIFICATION_ABROAD: PersonCategory.MINOR_WITH_UNDER_IDENTIFICATION_ABROAD,
+}
+
+
+def _adult_category(case: Case, result: str | None) -> str:
+    """The category of the case's victim: identified or under identification, citizen (or stateless
+    resident) or foreigner, in Viet Nam or abroad (a case held by a mission abroad)."""
+    adult = case.person
+    lives_here = bool(adult.home_province_id or adult.home_commune_id)
+    citizen = adult.nationality == "VN" or (not adult.nationality and lives_here)
+    if result == IdentificationResult.IDENTIFIED:
+        return PersonCategory.VICTIM_CITIZEN if citizen else PersonCategory.FOREIGN_VICTIM
+    if case.owning_agency.type.code == MISSION_ABROAD:
+        return PersonCategory.UNDER_IDENTIFICATION_ABROAD
+    return PersonCategory.UNDER_IDENTIFICATION if citizen else PersonCategory.FOREIGNER_UNDER_IDENTIFICATION
+
+
 def facts_for(*, person: Person, case: Case, on: datetime.date) -> Facts:
     result, confirmed_on = identification_state(case)
     version = version_in_force(on, case.province)
@@ -123,16 +146,9 @@ def facts_for(*, person: Person, case: Case, on: datetime.date) -> Facts:
                 "The accompanying person is 18 or older on %(date)s."
             ) % {"date": _date(on)}))
         else:
-            category = PersonCategory.ACCOMPANYING_MINOR
-    elif result == IdentificationResult.IDENTIFIED:
-        lives_here = bool(person.home_province_id or person.home_commune_id)
-        if person.nationality == "VN" or (not person.nationality and lives_here):
-            category = PersonCategory.VICTIM_CITIZEN
-        else:
-            category = PersonCategory.FOREIGN_VICTIM
-    else:  # received, or under identification
-        abroad = case.owning_agency.type.code == MISSION_ABROAD
-        category = PersonCategory.UNDER_IDENTIFICATION_ABROAD if abroad else PersonCategory.UNDER_IDENTIFICATION
+            category = CHILD_CATEGORY[_adult_category(case, result)]
+    else:
+        category = _adult_category(case, result)
     return Facts(person=person, case=case, on=on, version=version, category=category,
                  category_reasons=reasons, confirmed_on=confirmed_on)
 
@@ -167,7 +183,7 @@ def check_eligibility(
         }))
 
     for condition in item.conditions:
-        reason = _check_condition(condition, item, person, situation)
+        reason = _check_condition(condition, item, person, situation, on)
         if reason:
             reasons.append(reason)
 
@@ -190,7 +206,9 @@ def check_eligibility(
     return Eligibility(eligible=not reasons, category=facts.category, reasons=tuple(reasons))
 
 
-def _check_condition(condition: str, item: EntitlementItem, person: Person, situation: Situation) -> Reason | None:
+def _check_condition(
+    condition: str, item: EntitlementItem, person: Person, situation: Situation, on: datetime.date,
+) -> Reason | None:
     if condition in CONDITION_DOCUMENTS:
         if situation.document_types & CONDITION_DOCUMENTS[condition]:
             return None
@@ -214,6 +232,16 @@ def _check_condition(condition: str, item: EntitlementItem, person: Person, situ
         return Reason(condition, _(
             "%(item)s is for persons who need an interpreter (see the declaration)."
         ) % {"item": item.name})
+    if condition == Condition.UNDER_18:
+        if person.is_minor_on(on):
+            return None
+        if person.age_on(on) is None:
+            return Reason(condition, _(
+                "%(item)s is for persons under 18: the date or year of birth is not recorded."
+            ) % {"item": item.name})
+        return Reason(condition, _("%(item)s is for persons under 18 on %(date)s.") % {
+            "item": item.name, "date": _date(on),
+        })
     return Reason("unknown_condition", _("The condition %(condition)s cannot be checked.") % {
         "condition": condition,
     })

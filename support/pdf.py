@@ -78,14 +78,16 @@ def decision_context(decision: SupportDecision) -> dict:
     total = sum(line.approved_amount or 0 for line in approved)
     rows = [{
         "number": index,
-        "name": line.item.name_vi,
+        # as the line was requested: a later correction of the catalogue does not rewrite the decision
+        "name": line.item_name or line.item.name_vi,
+        "basis": line.legal_basis or line.item.citation,
         "quantity": line.approved_quantity,
         "unit": UNITS_VI.get(line.item.unit, ""),
         "unit_amount": dong(line.unit_amount) if line.unit_amount else "",
         "amount": dong(line.approved_amount or 0),
     } for index, line in enumerate(approved, start=1)]
     refusals = [{
-        "name": line.item.name_vi,
+        "name": line.item_name or line.item.name_vi,
         "partly": line.status == LineStatus.PARTLY_APPROVED,
         "reason": line.decision_reason,
     } for line in refused]

@@ -1,5 +1,6 @@
-"""Which agency holds a deciding authority for a case: the provincial department of the case's
-province, the requesting facility, the commune of the victim's home, a (historic) district."""
+"""Which agency holds a deciding authority for a case: the receiving body itself, the provincial
+department of the case's province, the requesting facility, the commune of the victim's home, a
+(historic) district. Which authority decides which item is data (EntitlementItem.deciding_authority)."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,9 @@ def _no_agency(message, **params):
 
 def deciding_agency(authority: str, case, requesting_agency: Agency) -> Agency:
     active = Agency.objects.filter(is_active=True)
+    if authority == Authority.RECEIVING_BODY:
+        # Law 53/2024: the body that received the person gives these itself, without a provincial decision.
+        return requesting_agency
     if authority == Authority.PROVINCIAL_DEPARTMENT:
         if case.province_id is None:
             raise _no_agency(_("The case has no province, so no provincial department can decide."))

@@ -487,7 +487,7 @@ def _prepare_line(errors, index, line: LineInput, *, version, amounts, seen, per
     if len(errors.errors.get(key, [])) > before:
         return None
     return SupportRequestLine(
-        item=item, quantity=quantity, unit_amount=unit_amount, amount=amount, extension_requested=extension,
+        item=item, item_name=item.name_vi, legal_basis=item.citation, quantity=quantity, unit_amount=unit_amount, amount=amount, extension_requested=extension,
         note=_text(line.note, f"{key}.note", 500),
     )
 
@@ -923,7 +923,12 @@ def policy_version_copy(
             item.amount_confirmed = False
             item.save()
         PolicyParameter.objects.bulk_create([
-            PolicyParameter(version=copy, name=p.name, value=p.value, confirmed=False, description=p.description)
+            PolicyParameter(
+                version=copy, name=p.name, value=p.value, description=p.description,
+                # the citation is kept; its value is for someone to confirm again in the new version
+                **{field: getattr(p, field) for field in ("basis_document", "basis_article", "basis_clause",
+                                                          "basis_point", "basis_note")},
+            )
             for p in source.parameters.all()
         ])
         return copy

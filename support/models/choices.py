@@ -26,9 +26,20 @@ class PersonCategory(models.TextChoices):
         "Victim who is a Vietnamese citizen or a stateless person living in Viet Nam"
     )
     FOREIGN_VICTIM = "foreign_victim", _("Foreign victim trafficked in Viet Nam")
+    FOREIGNER_UNDER_IDENTIFICATION = "foreigner_under_identification", _(
+        "Foreigner under identification in Viet Nam"
+    )
     ACCOMPANYING_MINOR = "accompanying_minor", _("Minor accompanying a victim")
     UNDER_IDENTIFICATION = "under_identification", _("Person under identification in Viet Nam")
     UNDER_IDENTIFICATION_ABROAD = "under_identification_abroad", _("Person under identification abroad")
+    # A child's category follows the adult they came with (Law 53/2024 Art. 37(2)-(3)).
+    MINOR_WITH_UNDER_IDENTIFICATION = "minor_with_under_identification", _(
+        "Minor accompanying a person under identification in Viet Nam"
+    )
+    MINOR_WITH_UNDER_IDENTIFICATION_ABROAD = "minor_with_under_identification_abroad", _(
+        "Minor accompanying a person under identification abroad"
+    )
+    MINOR_WITH_FOREIGNER = "minor_with_foreigner", _("Minor accompanying a foreigner trafficked in Viet Nam")
 
 
 class Unit(models.TextChoices):
@@ -47,11 +58,16 @@ class Condition(models.TextChoices):
     )
     FACILITY_STAY = "facility_stay", _("Only during a stay in a support facility")
     NEEDS_INTERPRETER = "needs_interpreter", _("Only for persons who need an interpreter")
+    UNDER_18 = "under_18", _("Only for persons under 18 on the application date")
 
 
 class Authority(models.TextChoices):
     """Who decides an item; `support.routing` finds the agency that holds the authority for a case."""
 
+    RECEIVING_BODY = "receiving_body", _(
+        "Given directly by the receiving body (police, border guard, coast guard, commune, facility, "
+        "mission abroad)"
+    )
     FACILITY_DIRECTOR = "facility_director", _("Director of the support facility")
     COMMUNE_CHAIRMAN = "commune_chairman", _("Chairman of the commune People's Committee")
     DISTRICT_CHAIRMAN = "district_chairman", _(

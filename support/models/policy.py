@@ -46,6 +46,51 @@ class ValidityQuerySet(models.QuerySet):
         return self.filter(Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day))
 
 
+def citation(*, document: str, article: str = "", clause: str = "", point: str = "") -> str:
+    """A Vietnamese legal citation, smallest part first: "điểm b khoản 1 Điều 37 Luật 53/2024/QH15"."""
+    parts = [f"điểm {point}" if point else "", f"khoản {clause}" if clause else "",
+             f"Điều {article}" if article else "", document]
+    return " ".join(part for part in parts if part)
+
+
+class LegalBasis(models.Model):
+    """Where a rule comes from (document, article, clause, point) and whether someone checked it
+    against the text: a rule without a checked source is shown as "to be confirmed"."""
+
+    basis_document = models.CharField(
+        _("legal document"), max_length=200, blank=True,
+        help_text=_("e.g. Luật 53/2024/QH15; for a province's own item, the provincial resolution."),
+    )
+    basis_article = models.CharField(_("article"), max_length=20, blank=True)
+    basis_clause = models.CharField(_("clause"), max_length=20, blank=True)
+    basis_point = models.CharField(_("point"), max_length=20, blank=True)
+    basis_note = models.TextField(
+        _("note on the legal basis"), blank=True,
+        help_text=_("What the text says about this rule, where it was read, or why a choice was made."),
+    )
+    basis_confirmed = models.BooleanField(
+        _("legal basis confirmed"), default=False,
+        help_text=_("Ticked once someone has read the text cited and checked that it grants this to the "
+                    "persons, under the conditions, set here (amounts have their own flag)."),
+    )
+    confirmed_by = models.CharField(_("confirmed by"), max_length=200, blank=True)
+    confirmed_on = models.DateField(_("confirmed on"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def citation(self) -> str:
+        return citation(document=self.basis_document, article=self.basis_article, clause=self.basis_clause,
+                        point=self.basis_point)
+
+    def clean_basis(self, errors: dict):
+        if self.basis_confirmed and not (self.confirmed_by and self.confirmed_on):
+            errors["confirmed_by"] = _("Say who confirmed the legal basis and when.")
+        if self.basis_confirmed and not self.basis_document:
+            errors["basis_document"] = _("A confirmed rule needs the document it comes from.")
+
+
 @pghistory.track(*history_trackers(), **POLICY_HISTORY)
 class PolicyVersion(models.Model):
     """One rule set (e.g. ND-09-2013), in force between two dates, nationally or in one province."""
@@ -118,7 +163,7 @@ class PolicyVersion(models.Model):
 
 
 @pghistory.track(*history_trackers(), **POLICY_HISTORY)
-class EntitlementItem(models.Model):
+class EntitlementItem(LegalBasis):
     """One thing a person may receive under a version: its regime, amount, limits, who may get it,
     under which conditions, who decides it and how fast."""
 
@@ -170,7 +215,6 @@ class EntitlementItem(models.Model):
     )
     appraisal_days = models.PositiveSmallIntegerField(_("working days to appraise"), default=0)
     decision_days = models.PositiveSmallIntegerField(_("working days to decide"), default=0)
-    legal_reference = models.CharField(_("legal reference"), max_length=255, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -223,6 +267,7 @@ class EntitlementItem(models.Model):
             errors["eligible_categories"] = _("Each kind of person may be chosen once.")
         if self.extension_quantity and not self.max_quantity_per_person:
             errors["extension_quantity"] = _("An extension needs a maximum to extend.")
+        self.clean_basis(errors)
         if errors:
             raise ValidationError(errors)
 
@@ -287,7 +332,7 @@ class ProvinceAmount(models.Model):
 
 
 @pghistory.track(*history_trackers(), **POLICY_HISTORY)
-class PolicyParameter(models.Model):
+class PolicyParameter(LegalBasis):
     """A named number of a version that other apps read (e.g. max_stay_days for facility stays,
     licence_appraisal_working_days): `support.policy.policy_parameter(name, on_date)`."""
 
@@ -296,7 +341,6 @@ class PolicyParameter(models.Model):
     )
     name = models.SlugField(_("name"), max_length=60)
     value = models.IntegerField(_("value"))
-    confirmed = models.BooleanField(_("confirmed"), default=False)
     description = models.CharField(_("description"), max_length=255, blank=True)
 
     class Meta:
@@ -309,3 +353,9 @@ class PolicyParameter(models.Model):
 
     def __str__(self):
         return f"{self.version.code} · {self.name} = {self.value}"
+
+    def clean(self):
+        errors = {}
+        self.clean_basis(errors)
+        if errors:
+            raise ValidationError(errors)

@@ -138,6 +138,10 @@ class SupportRequestLine(CleanTextModel):
 
     request = models.ForeignKey(SupportRequest, models.CASCADE, related_name="lines", verbose_name=_("request"))
     item = models.ForeignKey(EntitlementItem, models.PROTECT, related_name="lines", verbose_name=_("item"))
+    # The item as it read when requested: a later correction of the catalogue does not rewrite what
+    # a decision granted nor the law it cited.
+    item_name = models.CharField(_("item as requested"), max_length=200, blank=True)
+    legal_basis = models.CharField(_("legal basis cited"), max_length=500, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
     unit_amount = models.PositiveBigIntegerField(_("amount per unit (VND)"), default=0)
     amount = models.PositiveBigIntegerField(_("amount (VND)"))

@@ -103,20 +103,22 @@ class Side:
                               confirmed_on=today - datetime.timedelta(days=40))
         on = today - datetime.timedelta(days=10)
 
-        def ask(code, quantity, documents=()):
+        def ask(code, amount, documents=()):
             [request] = support_request_create(
                 user=caseworker, agency=agency, case=self.case, person=self.case.person, application_date=on,
-                lines=[LineInput(item=item(LAW53, code), quantity=quantity)], documents=documents,
+                lines=[LineInput(item=item(LAW53, code), quantity=1, amount=amount)], documents=documents,
             )
             return request
 
         scan = SimpleUploadedFile("giay-chung-nhan.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
-        self.approved = ask("clothing_set", 2, [DocumentInput("poor_household_certificate", "12/GCN", scan=scan)])
+        # regimes 5-6: decided by the provincial department under Law 53/2024 (1-4 by the receiving body)
+        self.approved = ask("vocational_training", 3_000_000,
+                            [DocumentInput("poor_household_certificate", "12/GCN", scan=scan)])
         self.decision = decide_all(approver, self.approved)
         self.decision.pdf.save("x.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
         self.decision.pdf_status = PdfStatus.READY
         self.decision.save()
-        self.pending = ask("underwear_set", 1)
+        self.pending = ask("job_counselling", 0)
         self.document = self.approved.documents.get()
         self.loan = loan_create(user=caseworker, agency=agency, case=self.case, lender="social_policy_bank",
                                 amount=20_000_000, term_months=36, purpose="Chăn nuôi", applied_on=on)

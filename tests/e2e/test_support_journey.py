@@ -1,5 +1,6 @@
-"""Browser journey: a social-centre caseworker requests essential needs and the hardship allowance for an
-identified victim; the provincial approver approves one and rejects the other with a reason; the
+"""Browser journey: a social-centre caseworker requests vocational training and the hardship allowance
+(regimes 5-6, decided by the province under Law 53/2024) for an identified victim; the provincial
+approver approves one and rejects the other with a reason; the
 decision PDF is prepared in the background and downloads with the right Vietnamese text and amounts.
 
 Selectors use test ids and field names, so the journey holds in Vietnamese and in English.
@@ -49,7 +50,7 @@ def test_request_approve_reject_and_download_the_decision(page, settings, tmp_pa
                      received_on=today - datetime.timedelta(days=30), confirmed_on=today - datetime.timedelta(days=20))
     page.on("dialog", lambda dialog: dialog.accept())  # "record this decision?" confirmation
 
-    # The caseworker requests food for 25 days in the centre and the hardship allowance.
+    # The caseworker requests vocational training and the hardship allowance.
     sign_in(page, caseworker, totp_device(caseworker))
     page.goto(f"/ho-tro/ho-so/{case.pk}/")
     expect(page.get_by_test_id("support-summary")).to_contain_text("Lò Thị Mai")
@@ -60,9 +61,10 @@ def test_request_approve_reject_and_download_the_decision(page, settings, tmp_pa
 
     form = page.get_by_test_id("request-form")
     expect(page.get_by_test_id("policy-version")).to_contain_text("Luật 53/2024")
-    food = form.get_by_test_id("line-food_in_facility")
-    food.locator("input[name$='-selected']").check()
-    food.locator("input[name$='-quantity']").fill("25")
+    training = form.get_by_test_id("line-vocational_training")
+    expect(training.get_by_test_id("basis-vocational_training")).to_contain_text("điểm i khoản 1 Điều 37")
+    training.locator("input[name$='-selected']").check()
+    training.locator("input[name$='-amount']").fill("1000000")
     form.get_by_test_id("line-hardship_allowance").locator("input[name$='-selected']").check()
     document = form.get_by_test_id("document-0")
     document.locator("select[name='documents-0-document_type']").select_option("poor_household_certificate")
@@ -84,7 +86,7 @@ def test_request_approve_reject_and_download_the_decision(page, settings, tmp_pa
     row.locator(f"a[href='/ho-tro/de-nghi/{request.pk}/quyet-dinh/']").click()
 
     decide = page.get_by_test_id("decide-form")
-    expect(decide.get_by_test_id("decide-food_in_facility")).to_contain_text("1.000.000 ₫")
+    expect(decide.get_by_test_id("decide-vocational_training")).to_contain_text("1.000.000 ₫")
     allowance = decide.get_by_test_id("decide-hardship_allowance")
     allowance.locator("input[type=radio][value=reject]").check()
     decide.get_by_test_id("submit-decision").click()

@@ -17,7 +17,7 @@ def test_an_approval_queues_the_pdf_and_a_worker_renders_it(celery_worker_live, 
     case = make_case(owner=world.centre, full_name="Hà Thị Nguyệt")
     [request] = request_support(world, case, [(LAW53, "clothing_set", 2)])
 
-    decision = decide_all(world.approver, request)  # commits; the task is sent on commit
+    decision = decide_all(world.director, request)  # commits; the task is sent on commit
 
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -1,5 +1,6 @@
-"""Decisions: only the competent approver of the right province, never on one's own request, once;
-numbered per agency and year; payments never exceed the approval."""
+"""Decisions: only the competent approver (under Law 53/2024 the receiving body's own head for regimes
+1-4, the provincial department for 5-6), never on one's own request, once; numbered per agency and
+year; payments never exceed the approval."""
 
 import datetime
 import threading
@@ -64,15 +65,15 @@ def lines_of(request, **decisions):
     return result
 
 
-def test_the_department_approver_approves_one_item_and_rejects_the_other(ls, pending, django_capture_on_commit_callbacks):
+def test_the_receiving_body_approves_one_item_and_rejects_the_other(ls, pending, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        decision = support_request_decide(user=ls.approver, request=pending,
+        decision = support_request_decide(user=ls.director, request=pending,
                                           lines=lines_of(pending, clothing_set="reject"))
     assert len(callbacks) == 1  # the PDF task is queued after commit
     pending.refresh_from_db()
     assert pending.status == RequestStatus.PARTLY_APPROVED
-    assert decision.outcome == "partly_approved" and decision.agency == ls.department
-    assert decision.document_number == "1/QĐ-SYT-LS" and decision.year == TODAY.year
+    assert decision.outcome == "partly_approved" and decision.agency == ls.centre
+    assert decision.document_number == "1/QĐ-TTCTXH-LS" and decision.year == TODAY.year
     assert decision.pdf_status == PdfStatus.PENDING
     food, clothes = sorted(pending.lines.all(), key=lambda line: line.item.sort_order)
     assert (food.status, food.approved_quantity, food.approved_amount) == (LineStatus.APPROVED, 25, 1_000_000)
@@ -85,11 +86,11 @@ def test_part_approval_reduces_quantity_and_amount_and_needs_a_reason(ls, pendin
     food_id = next(pk for pk, value in inputs.items() if value.decision == "partly")
     inputs[food_id].reason = ""
     with pytest.raises(ValidationError) as error:
-        support_request_decide(user=ls.approver, request=pending, lines=inputs)
+        support_request_decide(user=ls.director, request=pending, lines=inputs)
     assert codes(error.value) == {f"lines.{food_id}.reason": ["required"]}
 
     inputs[food_id].reason = "Lưu trú thực tế 20 ngày."
-    support_request_decide(user=ls.approver, request=pending, lines=inputs)
+    support_request_decide(user=ls.director, request=pending, lines=inputs)
     food = pending.lines.get(pk=food_id)
     assert (food.status, food.approved_quantity, food.approved_amount) == (LineStatus.PARTLY_APPROVED, 20, 800_000)
 
@@ -100,26 +101,26 @@ def test_reducing_the_days_reduces_the_prefilled_amount(ls, pending):
     food = pending.lines.get(item__code="food_in_facility")
     inputs[food.pk] = LineDecisionInput(decision="partly", approved_quantity=15, approved_amount=food.amount,
                                         reason="Lưu trú thực tế 15 ngày.")
-    support_request_decide(user=ls.approver, request=pending, lines=inputs)
+    support_request_decide(user=ls.director, request=pending, lines=inputs)
     food.refresh_from_db()
     assert (food.approved_quantity, food.approved_amount) == (15, 600_000)
 
 
 def test_every_line_needs_a_decision_and_approvals_stay_within_the_request(ls, pending):
     with pytest.raises(ValidationError):
-        support_request_decide(user=ls.approver, request=pending, lines={})
+        support_request_decide(user=ls.director, request=pending, lines={})
     inputs = lines_of(pending)
     line_id = next(iter(inputs))
     inputs[line_id] = LineDecisionInput(decision="partly", approved_quantity=99, reason="x")
     with pytest.raises(ValidationError) as error:
-        support_request_decide(user=ls.approver, request=pending, lines=inputs)
+        support_request_decide(user=ls.director, request=pending, lines=inputs)
     assert codes(error.value) == {f"lines.{line_id}.approved_quantity": ["range"]}
 
 
 def test_a_request_is_decided_once(ls, pending):
-    decide_all(ls.approver, pending)
+    decide_all(ls.director, pending)
     with pytest.raises(ValidationError) as error:
-        decide_all(ls.approver, pending, decision="reject", reason="Đổi ý.")
+        decide_all(ls.director, pending, decision="reject", reason="Đổi ý.")
     assert codes(error.value) == {"__all__": ["already_decided"]}
     assert SupportDecision.objects.count() == 1
 
@@ -161,17 +162,17 @@ def test_decision_numbers_run_per_agency_and_year_and_rejections_have_none(ls, c
     for code in ("clothing_set", "underwear_set", "winter_clothing"):
         [request] = request_support(ls, case, [(LAW53, code, 1)])
         outcome = "reject" if code == "underwear_set" else "approve"
-        numbers.append(decide_all(ls.approver, request, decision=outcome, reason="Không cần.").document_number)
-    assert numbers == ["1/QĐ-SYT-LS", "", "2/QĐ-SYT-LS"]
-    assert DecisionNumberCounter.objects.get(agency=ls.department, year=TODAY.year).last_value == 2
+        numbers.append(decide_all(ls.director, request, decision=outcome, reason="Không cần.").document_number)
+    assert numbers == ["1/QĐ-TTCTXH-LS", "", "2/QĐ-TTCTXH-LS"]
+    assert DecisionNumberCounter.objects.get(agency=ls.centre, year=TODAY.year).last_value == 2
 
 
 def test_decision_dates_are_checked(ls, pending):
     with pytest.raises(ValidationError) as error:
-        decide_all(ls.approver, pending, decision_date=TODAY + datetime.timedelta(days=1))
+        decide_all(ls.director, pending, decision_date=TODAY + datetime.timedelta(days=1))
     assert codes(error.value) == {"decision_date": ["future"]}
     with pytest.raises(ValidationError) as error:
-        decide_all(ls.approver, pending, decision_date=datetime.date(2025, 9, 1))
+        decide_all(ls.director, pending, decision_date=datetime.date(2025, 9, 1))
     assert codes(error.value) == {"decision_date": ["before_application"]}
 
 
@@ -203,12 +204,12 @@ def _in_threads(*functions):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_decisions_decide_once():
     world = lang_son()
-    second_approver = member(world.department, Role.APPROVER)
+    second_approver = member(world.centre, Role.APPROVER)
     case = make_case(owner=world.centre)
     [request] = request_support(world, case, [(LAW53, "clothing_set", 2)])
 
     results = _in_threads(
-        lambda: decide_all(world.approver, request),
+        lambda: decide_all(world.director, request),
         lambda: decide_all(second_approver, request, decision="reject", reason="Không đủ điều kiện."),
     )
 
@@ -246,7 +247,7 @@ def test_concurrent_requests_cannot_both_take_a_one_off_allowance():
 # ---------------------------------------------------------------------------------------------
 
 def test_payments_never_exceed_the_approval(ls, pending):
-    decide_all(ls.approver, pending)
+    decide_all(ls.director, pending)
     food = pending.lines.get(item__code="food_in_facility")
 
     def pay(amount, quantity=0, **kwargs):
@@ -265,7 +266,7 @@ def test_payments_never_exceed_the_approval(ls, pending):
 
 
 def test_nothing_is_paid_on_a_rejected_line_or_before_the_decision(ls, pending):
-    decide_all(ls.approver, pending, decision="reject", reason="Không đủ điều kiện.")
+    decide_all(ls.director, pending, decision="reject", reason="Không đủ điều kiện.")
     line = pending.lines.first()
     with pytest.raises(ValidationError) as error:
         delivery_record(user=ls.caseworker, agency=ls.centre, line=line, delivered_on=TODAY, method="cash",
@@ -274,10 +275,10 @@ def test_nothing_is_paid_on_a_rejected_line_or_before_the_decision(ls, pending):
 
 
 def test_approvers_do_not_record_payments_and_outsiders_do_not_see_lines(ls, pending):
-    decide_all(ls.approver, pending)
+    decide_all(ls.director, pending)
     line = pending.lines.first()
     with pytest.raises(PermissionDenied):
-        delivery_record(user=ls.approver, agency=ls.department, line=line, delivered_on=TODAY, method="cash",
+        delivery_record(user=ls.director, agency=ls.centre, line=line, delivered_on=TODAY, method="cash",
                         amount=1000)
     elsewhere = agency("social_centre", "ha noi")
     with pytest.raises(Http404):
@@ -286,7 +287,7 @@ def test_approvers_do_not_record_payments_and_outsiders_do_not_see_lines(ls, pen
 
 
 def test_a_decision_with_payments_cannot_be_superseded(ls, case, pending):
-    decide_all(ls.approver, pending)
+    decide_all(ls.director, pending)
     delivery_record(user=ls.caseworker, agency=ls.centre, line=pending.lines.first(), delivered_on=TODAY,
                     method="in_kind", quantity=1)
     with pytest.raises(ValidationError) as error:
@@ -295,7 +296,7 @@ def test_a_decision_with_payments_cannot_be_superseded(ls, case, pending):
 
 
 def test_no_payment_while_a_replacement_is_pending(ls, case, pending):
-    decide_all(ls.approver, pending)
+    decide_all(ls.director, pending)
     request_support(ls, case, [(LAW53, "clothing_set", 1)], supersedes=pending)
     with pytest.raises(ValidationError) as error:
         delivery_record(user=ls.caseworker, agency=ls.centre, line=pending.lines.first(), delivered_on=TODAY,

@@ -16,10 +16,11 @@ from tests.support.pdftext import pdf_fonts, pdf_text
 
 @pytest.fixture
 def decision(ls, case):
-    [request] = request_support(ls, case, [(LAW53, "food_in_facility", 25), (LAW53, "hardship_allowance", 1)],
+    [request] = request_support(ls, case, [(LAW53, "vocational_training", 1, 1_000_000),
+                                           (LAW53, "hardship_allowance", 1)],
                                 stay=True, documents=["poor_household_certificate"])
     lines = {line.pk: LineDecisionInput(
-        decision="approve" if line.item.code == "food_in_facility" else "reject",
+        decision="approve" if line.item.code == "vocational_training" else "reject",
         reason="Chưa có giấy chứng nhận hộ nghèo hợp lệ.",
     ) for line in request.lines.all()}
     return support_request_decide(user=ls.approver, request=request, lines=lines,
@@ -42,10 +43,14 @@ def test_the_decision_pdf_reads_as_an_official_vietnamese_decision(decision):
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN",
         "SỞ Y TẾ TỈNH LẠNG SƠN", "Số: 1/QĐ-SYT-LS", "Lạng Sơn, ngày 22 tháng 9 năm 2025", "QUYẾT ĐỊNH",
         "Về việc hỗ trợ đối với nạn nhân bị mua bán", "Căn cứ Luật Phòng, chống mua bán người số 53/2024/QH15",
-        "Lò Thị Mai", "Hỗ trợ tiền ăn trong thời gian", "1.000.000 đồng", "Bằng chữ: Một triệu đồng",
+        "Lò Thị Mai", "Hỗ trợ học nghề", "1.000.000 đồng", "Bằng chữ: Một triệu đồng",
         "Trợ cấp khó khăn ban đầu. Lý do: Chưa có giấy chứng nhận hộ nghèo hợp lệ.", "Đặng Quốc Toàn",
     ]:
         assert expected in text, expected
+    # the legal basis of the approved item, in its row (the table cell wraps: compare without spaces)
+    cell = text.split("Hỗ trợ học nghề", 1)[1].split("1 lần", 1)[0]
+    basis = "(Căn cứ điểm i khoản 1 Điều 37 Luật Phòng, chống mua bán người số 53/2024/QH15)"
+    assert cell.replace(" ", "").replace("\n", "") == basis.replace(" ", "")
 
 
 @pytest.mark.django_db

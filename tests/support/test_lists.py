@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 def fill(ls, count, **kwargs):
     for _ in range(count):
         case = make_case(owner=ls.centre, **kwargs)
-        [request] = request_support(ls, case, [(LAW53, "clothing_set", 2), (LAW53, "underwear_set", 1)])
+        # regimes 5-6: the items that go to the provincial department's queue under Law 53/2024
+        [request] = request_support(ls, case, [(LAW53, "vocational_training", 1, 3_000_000),
+                                               (LAW53, "job_counselling", 1, 0)])
     return request
 
 
@@ -31,7 +33,7 @@ def hanoi():
     world.centre, world.department = centre, department
     world.caseworker, world.approver = member(centre), member(department, Role.APPROVER)
     case = make_case(owner=centre, home="ha noi")
-    [world.request] = request_support(world, case, [(LAW53, "clothing_set", 1)])
+    [world.request] = request_support(world, case, [(LAW53, "vocational_training", 1, 3_000_000)])
     return world
 
 
@@ -58,9 +60,11 @@ def test_names_are_masked_for_users_without_identity_access(ls):
 def test_the_queue_is_sorted_by_deadline_and_marks_overdue(ls, signed_in):
     today = datetime.date.today()
     old = make_case(owner=ls.centre, received_on=today - datetime.timedelta(days=90))
-    [late] = request_support(ls, old, [(LAW53, "clothing_set", 1)], on=today - datetime.timedelta(days=40))
+    [late] = request_support(ls, old, [(LAW53, "vocational_training", 1, 3_000_000)],
+                             on=today - datetime.timedelta(days=40))
     recent = make_case(owner=ls.centre, received_on=today - datetime.timedelta(days=5))
-    [fresh] = request_support(ls, recent, [(LAW53, "clothing_set", 1)], on=today - datetime.timedelta(days=1))
+    [fresh] = request_support(ls, recent, [(LAW53, "vocational_training", 1, 3_000_000)],
+                              on=today - datetime.timedelta(days=1))
     page = signed_in(ls.approver).get(reverse("support:queue"))
     rows = list(page.context["page"])
     assert [r.pk for r in rows] == [late.pk, fresh.pk]
@@ -111,7 +115,7 @@ def test_the_case_support_page_has_a_pinned_query_budget(ls, signed_in, django_a
     case = make_case(owner=ls.centre)
     for code in ("clothing_set", "underwear_set", "winter_clothing"):
         [request] = request_support(ls, case, [(LAW53, code, 1)])
-        decide_all(ls.approver, request)
+        decide_all(ls.director, request)
     client = signed_in(ls.caseworker)
     client.get(reverse("support:case_support", args=[case.pk]))
     with django_assert_max_num_queries(33):

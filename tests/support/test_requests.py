@@ -105,7 +105,7 @@ def test_food_days_stop_at_the_maximum_unless_an_extension_is_approved(ls, case)
     food = item(LAW53, "food_in_facility")
     assert remaining_for(case.person, food) == 120
     [first] = request_support(ls, case, [(LAW53, "food_in_facility", 100)], stay=True)
-    decide_all(ls.approver, first)
+    decide_all(ls.director, first)
     assert remaining_for(case.person, food) == 20
 
     with pytest.raises(ValidationError) as error:
@@ -117,7 +117,7 @@ def test_food_days_stop_at_the_maximum_unless_an_extension_is_approved(ls, case)
     extended = LineInput(item=food, quantity=30, extension_requested=True)
     [second] = request_support(ls, case, [extended], stay=True)
     assert second.lines.get().extension_requested
-    decide_all(ls.approver, second)
+    decide_all(ls.director, second)
     assert remaining_for(case.person, food) == 180 - 130
 
     beyond = LineInput(item=food, quantity=60, extension_requested=True)
@@ -134,12 +134,23 @@ def test_nd09_food_has_no_extension(ls):
     assert codes(error.value) == {"lines.0.extension_requested": ["no_extension"]}
 
 
-def test_requests_go_to_the_department_of_the_case_province_with_a_working_day_deadline(ls, case):
-    [request] = request_support(ls, case, [(LAW53, "clothing_set", 1)])
-    assert request.deciding_agency == ls.department
-    assert request.authority == "provincial_department"
+def test_law53_essential_needs_are_given_by_the_receiving_body_itself_without_a_provincial_decision(ls, case):
+    [request] = request_support(ls, case, [(LAW53, "clothing_set", 1), (LAW53, "legal_aid", 1, 0)])
+    assert (request.authority, request.deciding_agency) == ("receiving_body", ls.centre)
+    assert request.due_date == IN_LAW53  # nothing to wait for
+    border = agency("border_guard", "lang son")
+    guard = member(border)
+    at_the_border = make_case(owner=border)
+    [given] = request_support(ls, at_the_border, [(LAW53, "travel_fare", 1, 200_000)], user=guard, agency=border)
+    assert given.deciding_agency == border
+
+
+def test_law53_regimes_5_and_6_go_to_the_department_of_the_case_province_within_9_working_days(ls, case):
+    requests = request_support(ls, case, [(LAW53, "clothing_set", 1), (LAW53, "vocational_training", 1, 3_000_000)])
+    routes = {r.authority: (r.deciding_agency, r.due_date) for r in requests}
     # 15/09/2025 (Monday) + 9 working days = 26/09/2025 (Friday)
-    assert request.due_date == datetime.date(2025, 9, 26)
+    assert routes == {"receiving_body": (ls.centre, IN_LAW53),
+                      "provincial_department": (ls.department, datetime.date(2025, 9, 26))}
 
 
 def test_nd09_items_split_by_authority(ls):
@@ -166,7 +177,7 @@ def test_facility_director_items_need_a_facility(ls):
 def test_a_province_without_a_department_cannot_route(ls):
     far = make_case(owner=ls.centre, home="ca mau")
     with pytest.raises(ValidationError) as error:
-        request_support(ls, far, [(LAW53, "clothing_set", 1)])
+        request_support(ls, far, [(LAW53, "vocational_training", 1, 3_000_000)])
     assert codes(error.value) == {"lines": ["no_deciding_agency"]}
 
 
@@ -212,7 +223,7 @@ def test_only_caseworkers_with_the_case_in_scope_request(ls, case):
 
 def test_a_decided_request_is_superseded_only_by_an_approved_new_one(ls, case):
     [old] = request_support(ls, case, [(LAW53, "clothing_set", 2)])
-    decide_all(ls.approver, old)
+    decide_all(ls.director, old)
     [new] = request_support(ls, case, [(LAW53, "clothing_set", 2)], supersedes=old)  # limit 2: old excluded
     assert new.supersedes == old
 
@@ -220,12 +231,12 @@ def test_a_decided_request_is_superseded_only_by_an_approved_new_one(ls, case):
         request_support(ls, case, [(LAW53, "underwear_set", 1)], supersedes=old)
     assert codes(error.value) == {"supersedes": ["pending"]}
 
-    decide_all(ls.approver, new, decision="reject", reason="Không cần thay đổi.")
+    decide_all(ls.director, new, decision="reject", reason="Không cần thay đổi.")
     old.refresh_from_db()
     assert old.status == RequestStatus.APPROVED  # a rejected replacement leaves the decision in force
 
     [again] = request_support(ls, case, [(LAW53, "clothing_set", 1)], supersedes=old)
-    decide_all(ls.approver, again)
+    decide_all(ls.director, again)
     old.refresh_from_db()
     assert old.status == RequestStatus.SUPERSEDED
     assert remaining_for(case.person, item(LAW53, "clothing_set")) == 1

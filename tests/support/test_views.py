@@ -80,11 +80,26 @@ def test_the_request_form_shows_the_version_items_and_why_others_are_not_availab
     assert b'data-testid="unconfirmed"' in page.content  # default amounts are shown as to be confirmed
 
 
+def test_the_request_form_shows_the_legal_basis_next_to_each_item(ls, case, signed_in):
+    page = signed_in(ls.caseworker).get(reverse("support:request_create", args=[case.pk]), start_params(case))
+    html = page.content.decode()
+    for form in page.context["lines"].forms:
+        assert f'data-testid="basis-{form.entry.item.code}"' in html, form.entry.item.code
+    travel = html.split('data-testid="basis-travel_fare"')[1].split("</div>")[0]
+    assert "Căn cứ pháp lý: điểm e khoản 1 Điều 37 Luật Phòng, chống mua bán người số 53/2024/QH15" in travel
+    assert "căn cứ chờ xác nhận" not in travel  # read against the text of Art. 37
+    winter = html.split('data-testid="basis-winter_clothing"')[1].split("</div>")[0]
+    assert "Chính sách riêng của tỉnh" in winter and "căn cứ chờ xác nhận" in winter
+    # items the person may not have show their basis too, next to the reason
+    interpretation = html.split('data-testid="ineligible-interpretation"')[1].split("</li>")[0]
+    assert "điểm c khoản 1 Điều 37" in interpretation
+
+
 def test_a_caseworker_requests_and_a_double_submit_makes_one_request(ls, case, signed_in):
     client = signed_in(ls.caseworker)
     url = reverse("support:request_create", args=[case.pk])
     page = client.get(url, start_params(case))
-    data = request_form_data(page, {"food_in_facility": {"quantity": 25}, "hardship_allowance": {}},
+    data = request_form_data(page, {"vocational_training": {"amount": 1_000_000}, "hardship_allowance": {}},
                              documents=[("poor_household_certificate", "123/GCN-UBND")])
 
     first = client.post(url, data)
@@ -121,7 +136,8 @@ def test_errors_are_shown_next_to_the_line_and_what_was_typed_is_kept(ls, case, 
 
 
 def test_the_approver_decides_from_the_queue_and_the_pdf_is_prepared_then_downloaded(ls, case, signed_in):
-    [request] = request_support(ls, case, [(LAW53, "food_in_facility", 25), (LAW53, "hardship_allowance", 1)],
+    [request] = request_support(ls, case, [(LAW53, "vocational_training", 1, 1_000_000),
+                                           (LAW53, "hardship_allowance", 1)],
                                 stay=True, documents=["poor_household_certificate"])
     client = signed_in(ls.approver)
     queue = client.get(reverse("support:queue"))
@@ -158,7 +174,7 @@ def test_the_approver_decides_from_the_queue_and_the_pdf_is_prepared_then_downlo
 
 def test_delivery_and_payment_within_the_approval(ls, case, signed_in):
     [request] = request_support(ls, case, [(LAW53, "food_in_facility", 25)], stay=True)
-    decide_all(ls.approver, request)
+    decide_all(ls.director, request)
     line = request.lines.get()
     client = signed_in(ls.caseworker)
     url = reverse("support:delivery_create", args=[request.pk])
@@ -204,7 +220,7 @@ def test_the_case_support_page_and_the_summary_fragment(ls, signed_in):
     child = add_child(case, birth_year=2019)
     on = TODAY - datetime.timedelta(days=10)
     [request] = request_support(ls, case, [(LAW53, "food_in_facility", 25)], stay=True, on=on)
-    decide_all(ls.approver, request)
+    decide_all(ls.director, request)
     request_support(ls, case, [(LAW53, "school_support", 1, 800_000)], person=child, on=on)
 
     page = signed_in(ls.caseworker).get(reverse("support:case_support", args=[case.pk]))
@@ -214,7 +230,7 @@ def test_the_case_support_page_and_the_summary_fragment(ls, signed_in):
     victim, kid = summary.people
     assert victim.rows[0].approved == 1_000_000 and victim.rows[0].entitled == "yes"
     assert kid.rows[4].requested == 800_000 and kid.rows[4].approved == 0
-    assert victim.rows[5].entitled == "conditional"  # hardship allowance needs a certificate
+    assert victim.rows[5].entitled == "yes"  # the loan support (Art. 37(1)(k)) needs no certificate
     assert kid.rows[5].entitled == "no"
     assert 'data-testid="support-summary"' in page.content.decode()
 
@@ -228,6 +244,7 @@ def test_lists_and_policy_pages(ls, case, signed_in):
     policy = client.get(reverse("support:policy"))
     assert policy.status_code == 200
     assert "ND-09-2013" in policy.content.decode() and "LAW-53-2024" in policy.content.decode()
+    assert "điểm k khoản 1 Điều 37 Luật Phòng, chống mua bán người số 53/2024/QH15" in policy.content.decode()
 
 
 def test_a_request_that_cannot_be_routed_says_why_on_top(ls, signed_in):
@@ -235,7 +252,7 @@ def test_a_request_that_cannot_be_routed_says_why_on_top(ls, signed_in):
     client = signed_in(ls.caseworker)
     url = reverse("support:request_create", args=[far.pk])
     page = client.get(url, start_params(far, stay=False))
-    response = client.post(url, request_form_data(page, {"clothing_set": {"quantity": 2}}))
+    response = client.post(url, request_form_data(page, {"vocational_training": {"amount": 3_000_000}}))
     assert response.status_code == 200 and not SupportRequest.objects.exists()
     assert response.context["submit"].non_field_errors()
     assert "Cà Mau" in response.content.decode()
@@ -243,7 +260,7 @@ def test_a_request_that_cannot_be_routed_says_why_on_top(ls, signed_in):
 
 def test_a_decision_is_superseded_from_its_page(ls, case, signed_in):
     [old] = request_support(ls, case, [(LAW53, "clothing_set", 2)])
-    decide_all(ls.approver, old)
+    decide_all(ls.director, old)
     client = signed_in(ls.caseworker)
     detail = client.get(reverse("support:request_detail", args=[old.pk]))
     assert detail.context["can_supersede"]
@@ -255,7 +272,7 @@ def test_a_decision_is_superseded_from_its_page(ls, case, signed_in):
     assert client.post(url, data).status_code == 302
     new = SupportRequest.objects.exclude(pk=old.pk).get()
     assert new.supersedes == old
-    decide_all(ls.approver, new)
+    decide_all(ls.director, new)
     old.refresh_from_db()
     assert old.status == RequestStatus.SUPERSEDED
     assert not client.get(reverse("support:request_detail", args=[new.pk])).context["superseded_by"]
