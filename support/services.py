@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts import documents
+from accounts import documents as official
 from accounts.documents import SigningAuthority
 from accounts.models import Agency, Membership, User
 from accounts.roles import Action
@@ -508,7 +508,7 @@ def can_decide(user, request: SupportRequest) -> bool:
 
 def document_number(number: int, agency: Agency) -> str:
     """'12/QĐ-SYT-LS': number / kind of document (QĐ: quyết định) - issuing agency's code."""
-    return documents.document_symbol(number, documents.DocumentType.DECISION, agency)
+    return official.document_symbol(number, official.DocumentType.DECISION, agency)
 
 
 def support_request_decide(
@@ -586,8 +586,8 @@ def support_request_decide(
             signer_title=signer_title,
         )
         if outcome != DecisionOutcome.REJECTED:
-            issued = documents.document_number_issue(
-                agency=membership.agency, document_type=documents.DocumentType.DECISION, year=decision_date.year,
+            issued = official.document_number_issue(
+                agency=membership.agency, document_type=official.DocumentType.DECISION, year=decision_date.year,
             )
             decision.number, decision.document_number = issued.number, issued.symbol
             decision.pdf_status = PdfStatus.PENDING
