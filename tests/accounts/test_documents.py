@@ -1,0 +1,134 @@
+"""The official document layer: numbering register, place-and-date line, legal bases, signing block."""
+
+import datetime
+import threading
+
+import pytest
+from django.db import connection, transaction
+from hypothesis import given
+from hypothesis import strategies as st
+
+from accounts.documents import (
+    DocumentNumberRegister,
+    DocumentType,
+    SigningAuthority,
+    document_number_issue,
+    legal_basis_lines,
+    place_and_date,
+    recipient_lines,
+    signature_lines,
+)
+from tests.victims.factories import agency
+
+
+class Rollback(Exception):
+    """Raised inside a transaction that took a number, to give it back."""
+
+
+def _together(calls):
+    """Run the calls at the same moment, each in its own thread, connection and transaction."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait(timeout=10)
+            with transaction.atomic():
+                results[index] = call()
+        except Rollback as error:
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_issues_give_consecutive_numbers_without_gap_or_repeat():
+    department = agency("social_affairs_department", "lang son", code="SYT-LS")
+
+    def issue(document_type, *, roll_back=False):
+        def call():
+            issued = document_number_issue(agency=department, document_type=document_type, year=2026)
+            if roll_back:  # the document could not be saved: its number must come back
+                raise Rollback(issued.number)
+            return issued
+        return call
+
+    calls = [issue(DocumentType.DECISION) for _ in range(4)]
+    calls += [issue(DocumentType.DECISION, roll_back=True) for _ in range(2)]
+    calls += [issue(DocumentType.REPORT) for _ in range(2)]
+    results = _together(calls)
+
+    decisions = [r for r in results[:6] if not isinstance(r, Rollback)]
+    assert len(decisions) == 4 and all(isinstance(r, Rollback) for r in results[4:6])
+    assert sorted(r.number for r in decisions) == [1, 2, 3, 4]  # no gap, no repeat, rollbacks gave theirs back
+    assert {r.symbol for r in decisions} == {f"{n}/QĐ-SYT-LS" for n in range(1, 5)}
+    assert sorted(r.number for r in results[6:]) == [1, 2]  # each type has its own register
+    assert {r.symbol for r in results[6:]} == {"1/BC-SYT-LS", "2/BC-SYT-LS"}
+    registers = {(r.document_type, r.year): r.last_number for r in DocumentNumberRegister.objects.all()}
+    assert registers == {(DocumentType.DECISION, 2026): 4, (DocumentType.REPORT, 2026): 2}
+    assert document_number_issue(agency=department, document_type=DocumentType.DECISION, year=2026).number == 5
+
+
+@pytest.mark.django_db
+def test_registers_run_per_agency_year_and_type():
+    first = agency("social_affairs_department", "lang son", code="SYT-LS")
+    second = agency("social_centre", "lang son", code="TTCTXH-LS")
+    issued = [
+        document_number_issue(agency=first, document_type=DocumentType.HANDOVER_RECORD, year=2026).symbol,
+        document_number_issue(agency=first, document_type=DocumentType.HANDOVER_RECORD, year=2026).symbol,
+        document_number_issue(agency=second, document_type=DocumentType.HANDOVER_RECORD, year=2026).symbol,
+        document_number_issue(agency=first, document_type=DocumentType.HANDOVER_RECORD, year=2027).symbol,
+        document_number_issue(agency=first, document_type=DocumentType.DECISION, year=2026).symbol,
+    ]
+    assert issued == ["1/BB-SYT-LS", "2/BB-SYT-LS", "1/BB-TTCTXH-LS", "1/BB-SYT-LS", "1/QĐ-SYT-LS"]
+
+
+@pytest.mark.parametrize(("day", "line"), [
+    (datetime.date(2026, 2, 5), "Hà Nội, ngày 05 tháng 02 năm 2026"),
+    (datetime.date(2026, 1, 31), "Hà Nội, ngày 31 tháng 01 năm 2026"),
+    (datetime.date(2026, 3, 9), "Hà Nội, ngày 09 tháng 3 năm 2026"),
+    (datetime.date(2025, 12, 10), "Hà Nội, ngày 10 tháng 12 năm 2025"),
+])
+def test_the_date_line_has_a_leading_zero_for_days_1_to_9_and_for_january_and_february(day, line):
+    assert place_and_date("Hà Nội", day) == line
+
+
+@given(st.dates(min_value=datetime.date(2000, 1, 1), max_value=datetime.date(2099, 12, 31)))
+def test_every_date_line_reads_back_as_its_date(day):
+    line = place_and_date("Lạng Sơn", day)
+    place, rest = line.split(", ngày ")
+    day_text, rest = rest.split(" tháng ")
+    month_text, year_text = rest.split(" năm ")
+    assert place == "Lạng Sơn" and len(day_text) == 2
+    assert len(month_text) == (2 if day.month < 3 else len(str(day.month)))
+    assert datetime.date(int(year_text), int(month_text), int(day_text)) == day
+
+
+def test_legal_bases_and_recipients_end_with_a_semicolon_and_the_last_with_a_full_stop():
+    assert legal_basis_lines(["Căn cứ Luật số 53/2024/QH15;", "Căn cứ Nghị định số 162/2025/NĐ-CP.",
+                              "Xét đề nghị của Trung tâm"]) == [
+        "Căn cứ Luật số 53/2024/QH15;", "Căn cứ Nghị định số 162/2025/NĐ-CP;", "Xét đề nghị của Trung tâm.",
+    ]
+    assert recipient_lines(["Như Điều 4", "- Lưu: VT, hồ sơ"]) == ["- Như Điều 4;", "- Lưu: VT, hồ sơ."]
+
+
+@pytest.mark.parametrize(("authority", "signer_title", "lines"), [
+    (SigningAuthority.HEAD, "", ["GIÁM ĐỐC"]),
+    (SigningAuthority.ON_BEHALF, "Phó Giám đốc", ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]),
+    (SigningAuthority.ON_BEHALF, "", ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]),
+    (SigningAuthority.COLLECTIVE, "Chủ tịch", ["TM. ỦY BAN NHÂN DÂN XÃ ĐỒNG ĐĂNG", "CHỦ TỊCH"]),
+    (SigningAuthority.ACTING, "", ["Q. GIÁM ĐỐC"]),
+    (SigningAuthority.BY_ORDER, "Chánh Văn phòng", ["TL. GIÁM ĐỐC", "CHÁNH VĂN PHÒNG"]),
+    (SigningAuthority.AUTHORISED, "Trưởng phòng Bảo trợ xã hội", ["TUQ. GIÁM ĐỐC", "TRƯỞNG PHÒNG BẢO TRỢ XÃ HỘI"]),
+])
+def test_the_signing_block_names_the_capacity_and_the_signers_title(authority, signer_title, lines):
+    head = "CHỦ TỊCH" if authority == SigningAuthority.COLLECTIVE else "Giám đốc"
+    assert signature_lines(authority, head_title=head, signer_title=signer_title,
+                           body_name="Ủy ban nhân dân xã Đồng Đăng") == lines
