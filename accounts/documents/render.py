@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 from django.utils import translation
 
 from accounts.text import nfc
@@ -23,14 +23,18 @@ def _font_url(path: str) -> str:
     return Path(found).resolve().as_uri()
 
 
-def document_html(template: str, context: dict) -> str:
-    """The document's HTML, in Vietnamese (the language of the state format), NFC-normalised."""
+def document_html(template, context: dict) -> str:
+    """The document's HTML, in Vietnamese (the language of the state format), NFC-normalised.
+
+    template: a template name, or a loaded template, extending documents/base.html.
+    """
     fonts = {key: _font_url(path) for key, path in FONT_FILES.items()}
+    template = get_template(template) if isinstance(template, str) else template
     with translation.override("vi"):
-        return nfc(render_to_string(template, {**context, "fonts": fonts}))
+        return nfc(template.render({**context, "fonts": fonts}))
 
 
-def render_pdf(template: str, context: dict) -> bytes:
+def render_pdf(template, context: dict) -> bytes:
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 

@@ -1,10 +1,13 @@
 """The official document layer: numbering register, place-and-date line, legal bases, signing block."""
 
 import datetime
+import io
 import threading
 
+import pdfplumber
 import pytest
 from django.db import connection, transaction
+from django.template import engines
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -14,8 +17,10 @@ from accounts.documents import (
     SigningAuthority,
     document_number_issue,
     legal_basis_lines,
+    official_context,
     place_and_date,
     recipient_lines,
+    render_pdf,
     signature_lines,
 )
 from tests.victims.factories import agency
@@ -132,3 +137,26 @@ def test_the_signing_block_names_the_capacity_and_the_signers_title(authority, s
     head = "CHỦ TỊCH" if authority == SigningAuthority.COLLECTIVE else "Giám đốc"
     assert signature_lines(authority, head_title=head, signer_title=signer_title,
                            body_name="Ủy ban nhân dân xã Đồng Đăng") == lines
+
+
+HANDOVER = """{% extends "documents/base.html" %}
+{% block body %}<p>Hôm nay, tại Trung tâm Công tác xã hội, hai bên tiến hành bàn giao hồ sơ.</p>{% endblock %}"""
+
+
+@pytest.mark.django_db
+def test_another_document_type_reuses_the_layer_with_its_own_body_number_and_signing_block():
+    centre = agency("social_centre", "lang son", code="TTCTXH-LS", name="Trung tâm Công tác xã hội tỉnh Lạng Sơn")
+    issued = document_number_issue(agency=centre, document_type=DocumentType.HANDOVER_RECORD, year=2026)
+    context = official_context(
+        agency=centre, document_type=DocumentType.HANDOVER_RECORD, number_symbol=issued.symbol,
+        day=datetime.date(2026, 1, 7), abstract="Bàn giao hồ sơ", signing_authority=SigningAuthority.ACTING,
+        head_title="Giám đốc", signer_name="Hoàng Thị Thu", recipients=["Sở Y tế", "Lưu: VT"],
+        names_victim=False,
+    )
+    data = render_pdf(engines["django"].from_string(HANDOVER), context)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        text = pdf.pages[0].extract_text()
+    for expected in ("Số: 1/BB-TTCTXH-LS", "Lạng Sơn, ngày 07 tháng 01 năm 2026", "BIÊN BẢN", "Bàn giao hồ sơ",
+                     "hai bên tiến hành bàn giao hồ sơ", "- Sở Y tế;", "- Lưu: VT.", "Q. GIÁM ĐỐC", "Hoàng Thị Thu"):
+        assert expected in text, expected
+    assert "Tài liệu có thông tin cá nhân" not in text  # it names no victim: no confidentiality mark
