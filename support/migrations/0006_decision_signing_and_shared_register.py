@@ -33,10 +33,6 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(copy_counters_to_register, copy_register_to_counters),
-        migrations.RemoveField(
-            model_name='decisionnumbercounter',
-            name='agency',
-        ),
         pgtrigger.migrations.RemoveTrigger(
             model_name='supportdecision',
             name='insert_insert',
