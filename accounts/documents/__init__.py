@@ -17,7 +17,7 @@ from .render import document_html, render_pdf
 from .signing import SigningAuthority, signature_lines
 
 __all__ = [
-    "CONFIDENTIAL_NOTICE", "DocumentNumberRegister", "DocumentType", "IssuedNumber", "SigningAuthority", "document_html",
-    "document_number_issue", "document_symbol", "legal_basis_lines", "official_context", "place_and_date", "place_name",
-    "province_of", "recipient_lines", "render_pdf", "signature_lines",
+    "CONFIDENTIAL_NOTICE", "DocumentNumberRegister", "DocumentType", "IssuedNumber", "SigningAuthority",
+    "document_html", "document_number_issue", "document_symbol", "legal_basis_lines", "official_context",
+    "place_and_date", "place_name", "province_of", "recipient_lines", "render_pdf", "signature_lines",
 ]
