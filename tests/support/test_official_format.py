@@ -208,8 +208,9 @@ def test_the_signing_variant_is_chosen_when_deciding_and_stored_with_the_decisio
     assert missing.context["form"].errors["signer_title"] == ["Nhập chức vụ của người ký."]
 
     data["signer_title"] = "Chánh Văn phòng"
-    assert client.post(url, data).status_code == 302
+    done = client.post(url, data, follow=True)
     decision = SupportDecision.objects.get()
     assert (decision.signing_authority, decision.signer_title) == ("tl", "Chánh Văn phòng")
+    assert "TL.: ký thừa lệnh người đứng đầu · Chánh Văn phòng" in done.content.decode()  # shown with the decision
     html = decision_html(decision)
     assert "TL. GIÁM ĐỐC" in html and "CHÁNH VĂN PHÒNG" in html
