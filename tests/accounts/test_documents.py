@@ -3,12 +3,13 @@
 import datetime
 import io
 import threading
+from collections import defaultdict
 
 import pdfplumber
 import pytest
 from django.db import connection, transaction
 from django.template import engines
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.documents import (
@@ -79,6 +80,37 @@ def test_concurrent_issues_give_consecutive_numbers_without_gap_or_repeat():
     registers = {(r.document_type, r.year): r.last_number for r in DocumentNumberRegister.objects.all()}
     assert registers == {(DocumentType.DECISION, 2026): 4, (DocumentType.REPORT, 2026): 2}
     assert document_number_issue(agency=department, document_type=DocumentType.DECISION, year=2026).number == 5
+
+
+@pytest.fixture
+def two_agencies(db):
+    return [agency("social_affairs_department", "lang son", code="SYT-LS"),
+            agency("social_centre", "lang son", code="TTCTXH-LS")]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(0, 1), st.sampled_from(DocumentType), st.sampled_from([2025, 2026]),
+                          st.booleans()), max_size=30))
+def test_any_sequence_of_issues_and_rollbacks_numbers_each_register_from_1_without_gaps(two_agencies, operations):
+    with transaction.atomic():  # each example starts from empty registers
+        issued_so_far = defaultdict(int)
+        for agency_index, document_type, year, roll_back in operations:
+            issuer = two_agencies[agency_index]
+            try:
+                with transaction.atomic():
+                    issued = document_number_issue(agency=issuer, document_type=document_type, year=year)
+                    if roll_back:
+                        raise Rollback
+            except Rollback:
+                continue
+            key = (issuer.code, document_type, year)
+            issued_so_far[key] += 1
+            assert issued.number == issued_so_far[key]
+            assert issued.symbol == f"{issued.number}/{document_type.abbreviation}-{issuer.code}"
+        registers = {(r.agency.code, r.document_type, r.year): r.last_number
+                     for r in DocumentNumberRegister.objects.select_related("agency") if r.last_number}
+        assert registers == dict(issued_so_far)
+        transaction.set_rollback(True)
 
 
 @pytest.mark.django_db
