@@ -68,8 +68,10 @@ def line_with(page, text):
 def chars_of(line, text):
     """The characters of `text` inside a text line."""
     start = line["text"].index(text)
-    return [c for c in line["chars"] if c["text"].strip()][
+    chars = [c for c in line["chars"] if c["text"].strip()][
         len(line["text"][:start].replace(" ", "")):len(line["text"][:start + len(text)].replace(" ", ""))]
+    assert "".join(c["text"] for c in chars) == text.replace(" ", "")
+    return chars
 
 
 def test_the_embedded_font_is_the_bundled_serif(pdf):
