@@ -198,3 +198,7 @@ class Membership(models.Model):
 
     def allows(self, action: str) -> bool:
         return self.is_active and role_allows(self.role, action)
+
+
+# The official documents' numbering register lives with the document layer; imported so the app has it.
+from accounts.documents.models import DocumentNumberRegister  # noqa: E402, F401

@@ -21,6 +21,7 @@ HTMX_VERSION="2.0.11"              # latest 2.x
 CHARTJS_VERSION="4.6.1"            # latest 4.x
 TOM_SELECT_VERSION="2.6.2"         # latest 2.x
 BE_VIETNAM_PRO_VERSION="5.3.0"     # @fontsource/be-vietnam-pro, latest
+TINOS_VERSION="5.3.0"              # @fontsource/tinos, latest (official documents only)
 
 # sha512 integrity of each tarball (`npm view <pkg>@<version> dist.integrity`).
 declare -A INTEGRITY=(
@@ -30,6 +31,7 @@ declare -A INTEGRITY=(
   ["chart.js@4.6.1"]="sha512-hJyniucsFmq//EvXYvJ6c6mahPoI3kaxdjVH8awTaJ/fDNWeSqqqArixMJWkWNN6fcYvPU3HneSANFNYtRi61g=="
   ["tom-select@2.6.2"]="sha512-eiXIkk82XzzUTOVQDFpy+ZGejuqdTvMukyUyeZBQaKnqW42UoTiTZnrod/eX0rkqJEc4rZY9DZ3zdjV07i29wQ=="
   ["@fontsource/be-vietnam-pro@5.3.0"]="sha512-xhAQBGHDxP5BF8IJxedy5MoWUmc1DlPCcZbMLhvnPkf8TaYCbbUVs3LjpuJ4BYdTrdiCLaewNaY8z+owq/FqFw=="
+  ["@fontsource/tinos@5.3.0"]="sha512-VVDyyZdbcsLKxo/W7rClAvacD/7DsGc7J5xzzp51Tndib8kDkEe/0bqbb3Xb3iH6+IUjt07aRsvtQ9MGeGGi4w=="
 )
 
 # Be Vietnam Pro selection.
@@ -38,6 +40,11 @@ BVP_WEIGHTS=(400 500 600 700)
 BVP_ITALIC_WEIGHTS=(400)
 BVP_PRINT_WEIGHTS=(400 700)          # for WeasyPrint (TTF, else WOFF v1)
 BVP_PRINT_SUBSETS=(vietnamese latin)
+
+# Tinos: the free serif metric-compatible with Times New Roman, which Decree 30/2020/NĐ-CP prescribes
+# for official documents. WOFF v1 for WeasyPrint; every weight and style the documents use.
+TINOS_SUBSETS=(vietnamese latin)
+TINOS_STYLES=(400-normal 400-italic 700-normal 700-italic)
 # ------------------------------------------------------------------------------
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -168,6 +175,16 @@ if [[ -f "$css" ]]; then
 else
   echo "vendor_static: warning: $css is missing (it is written by hand, see header)" >&2
 fi
+
+# --- @fontsource/tinos (official documents: accounts/documents) ----------------
+src="$(fetch @fontsource/tinos "$TINOS_VERSION")"
+dest="$VENDOR/tinos"; rm -rf "$dest"; mkdir -p "$dest/files"
+for s in "${TINOS_SUBSETS[@]}"; do
+  for style in "${TINOS_STYLES[@]}"; do
+    copy "$src/files/tinos-$s-$style.woff" "$dest/files"
+  done
+done
+record @fontsource/tinos "$TINOS_VERSION" "$src" "$dest"
 
 # --- VERSIONS.txt ------------------------------------------------------------
 {

@@ -253,7 +253,7 @@ class SupportDecisionAdmin(VictimDataAdmin):
     list_display = ["document_number", "request", "outcome", "agency", "decision_date", "pdf_status"]
     list_filter = ["outcome", "pdf_status"]
     search_fields = ["document_number", "request__case__case_number"]
-    fields = ["request", "agency", "decided_by", "decision_date", "outcome", "document_number", "pdf_status",
-              "pdf_error"]
+    fields = ["request", "agency", "decided_by", "decision_date", "outcome", "document_number",
+              "signing_authority", "signer_title", "pdf_status", "pdf_error"]
     list_select_related = ["request", "agency"]
 

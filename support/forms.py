@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.documents import SigningAuthority
+
 from .models import DeliveryMethod, DocumentType, Lender, LineDecision, LoanStatus, Unit
 from .models.requests import SCAN_EXTENSIONS
 
@@ -166,6 +168,14 @@ class LineDecisionForm(forms.Form):
 
 class DecisionForm(forms.Form):
     decision_date = _date_field(_("Decision date"))
+    # Not required: a form without it (an older page) means the head signs.
+    signing_authority = forms.TypedChoiceField(label=_("Signs as"), choices=SigningAuthority.choices,
+                                               initial=SigningAuthority.HEAD, required=False,
+                                               empty_value=SigningAuthority.HEAD)
+    signer_title = forms.CharField(
+        label=_("Title of the signer"), max_length=120, required=False,
+        help_text=_("For KT., TM., TL. and TUQ.: the signer's own title, e.g. PHÓ GIÁM ĐỐC."),
+    )
     note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):

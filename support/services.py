@@ -27,6 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts import documents as official
+from accounts.documents import SigningAuthority
 from accounts.models import Agency, Membership, User
 from accounts.roles import Action
 from victims.models import Case, CaseChild, Person
@@ -36,7 +38,6 @@ from victims.text import clean_text
 from .eligibility import Situation, check_eligibility, facts_for
 from .models import (
     LOAN_TRANSITIONS,
-    DecisionNumberCounter,
     DecisionOutcome,
     Delivery,
     DeliveryMethod,
@@ -505,32 +506,27 @@ def can_decide(user, request: SupportRequest) -> bool:
     )
 
 
-def _next_decision_number(agency: Agency, year: int) -> int:
-    """A locked counter row per agency and year: never MAX()+1, never reused."""
-    DecisionNumberCounter.objects.bulk_create([DecisionNumberCounter(agency=agency, year=year)], ignore_conflicts=True)
-    counter = DecisionNumberCounter.objects.select_for_update().get(agency=agency, year=year)
-    counter.last_value += 1
-    counter.save(update_fields=["last_value"])
-    return counter.last_value
-
-
 def document_number(number: int, agency: Agency) -> str:
     """'12/QĐ-SYT-LS': number / kind of document (QĐ: quyết định) - issuing agency's code."""
-    return f"{number}/QĐ-{agency.code}"
+    return official.document_symbol(number, official.DocumentType.DECISION, agency)
 
 
 def support_request_decide(
     *, user: User, request: SupportRequest, lines: dict[int, LineDecisionInput], note: str = "",
-    decision_date: datetime.date | None = None,
+    decision_date: datetime.date | None = None, signing_authority: str = SigningAuthority.HEAD,
+    signer_title: str = "",
 ) -> SupportDecision:
     """Approve, partly approve or reject a request, line by line (`lines`: line id -> decision).
 
     Decided once: the request row is locked and must still be pending. Only an approver of the
     deciding agency may decide, and never the person who made the request. Approvals are checked
     against the person's limits again (other requests may have been approved meanwhile); approved
-    decisions get a document number and their PDF is rendered by a Celery task after commit.
+    decisions get a document number from the agency's register and their PDF is rendered by a Celery
+    task after commit. `signing_authority` (head, KT., TM., Q., TL., TUQ.) and the signer's own title
+    are stored with the decision and printed in its signing block.
     """
     note = _text(note, "note", 2000)
+    signer_title = _text(signer_title, "signer_title", 120)
     with transaction.atomic(), _history(user):
         try:
             request = (
@@ -563,6 +559,10 @@ def support_request_decide(
         elif decision_date < request.application_date:
             errors.add("decision_date", _("The decision cannot be dated before the application (%(date)s)."),
                        code="before_application", date=_date(request.application_date))
+        if signing_authority not in SigningAuthority.values:
+            errors.add("signing_authority", _("Choose how the decision is signed."), code="invalid")
+        elif SigningAuthority(signing_authority).needs_signer_title and not signer_title:
+            errors.add("signer_title", _("Enter the title of the official who signs."), code="required")
 
         request_lines = list(request.lines.select_related("item").order_by("pk"))
         for line in request_lines:
@@ -582,11 +582,14 @@ def support_request_decide(
 
         decision = SupportDecision(
             request=request, agency=membership.agency, decided_by=user, decision_date=decision_date,
-            outcome=outcome, note=note, year=decision_date.year,
+            outcome=outcome, note=note, year=decision_date.year, signing_authority=signing_authority,
+            signer_title=signer_title,
         )
         if outcome != DecisionOutcome.REJECTED:
-            decision.number = _next_decision_number(membership.agency, decision_date.year)
-            decision.document_number = document_number(decision.number, membership.agency)
+            issued = official.document_number_issue(
+                agency=membership.agency, document_type=official.DocumentType.DECISION, year=decision_date.year,
+            )
+            decision.number, decision.document_number = issued.number, issued.symbol
             decision.pdf_status = PdfStatus.PENDING
         decision.save()
         request.status = outcome  # the outcome codes are request statuses

@@ -282,6 +282,8 @@ def request_decide(request, pk):
         decision = services.support_request_decide(
             user=request.user, request=support_request, lines=inputs, note=decision_form.cleaned_data["note"],
             decision_date=decision_form.cleaned_data["decision_date"],
+            signing_authority=decision_form.cleaned_data["signing_authority"],
+            signer_title=decision_form.cleaned_data["signer_title"],
         )
     except ValidationError as error:
         codes = {e.code for errors in getattr(error, "error_dict", {}).values() for e in errors}

@@ -20,7 +20,6 @@ from .choices import (
 from .delivery import Delivery, Loan, LoanRepayment
 from .policy import EntitlementItem, PolicyParameter, PolicyVersion, ProvinceAmount
 from .requests import (
-    DecisionNumberCounter,
     SupportDecision,
     SupportDocument,
     SupportRequest,
@@ -28,7 +27,7 @@ from .requests import (
 )
 
 __all__ = [
-    "LOAN_TRANSITIONS", "Authority", "Condition", "DecisionNumberCounter", "DecisionOutcome", "Delivery",
+    "LOAN_TRANSITIONS", "Authority", "Condition", "DecisionOutcome", "Delivery",
     "DeliveryMethod", "DocumentType", "EntitlementItem", "Lender", "LineDecision", "LineStatus", "Loan",
     "LoanRepayment", "LoanStatus", "PdfStatus", "PersonCategory", "PolicyParameter", "PolicyVersion", "ProvinceAmount",
     "Regime", "RequestStatus", "SupportDecision", "SupportDocument", "SupportRequest",

@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.documents.signing import SigningAuthority
 from accounts.models import Agency
 from victims.models import Case, Person
 from victims.text import CleanTextModel
@@ -211,22 +212,6 @@ class SupportDocument(CleanTextModel):
         return f"{self.get_document_type_display()} {self.number}"
 
 
-class DecisionNumberCounter(models.Model):
-    """The last decision number issued per agency and year. Locked row: numbers are never reused."""
-
-    agency = models.ForeignKey(Agency, models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last_value = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["agency", "year"], name="decision_counter_agency_year_unique"),
-        ]
-
-    def __str__(self):
-        return f"{self.agency_id}/{self.year}: {self.last_value}"
-
-
 @pghistory.track(*history_trackers(), append_only=True)
 class SupportDecision(CleanTextModel):
     """The decision on a request (quyết định), made once; approvals get a numbered official document."""
@@ -243,6 +228,11 @@ class SupportDecision(CleanTextModel):
     year = models.PositiveSmallIntegerField(_("year"))
     number = models.PositiveIntegerField(_("number"), null=True, blank=True)
     document_number = models.CharField(_("document number"), max_length=60, blank=True)
+    # How the signer signs (Decree 30/2020: as head, KT., TM., Q., TL., TUQ.), chosen when deciding.
+    signing_authority = models.CharField(
+        _("signs as"), max_length=10, choices=SigningAuthority.choices, default=SigningAuthority.HEAD,
+    )
+    signer_title = models.CharField(_("title of the signer"), max_length=120, blank=True)
     pdf = models.FileField(_("decision document"), upload_to=decision_upload_to, blank=True, max_length=200)
     pdf_status = models.CharField(
         _("document status"), max_length=20, choices=PdfStatus.choices, default=PdfStatus.NOT_NEEDED,

@@ -1,4 +1,4 @@
-"""Just enough PDF reading to check what a WeasyPrint document says (no PDF library is a dependency).
+"""Just enough PDF reading to check what a WeasyPrint document says (layout checks use pdfplumber).
 
 WeasyPrint writes Type0 fonts with Identity-H encoding: the content streams show glyph ids, and each
 font's ToUnicode CMap maps them back to text. Objects may sit in compressed object streams.

@@ -10,9 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404
 
+from accounts.documents import DocumentNumberRegister, DocumentType
 from accounts.roles import Role
 from support.models import (
-    DecisionNumberCounter,
     Delivery,
     LineStatus,
     LoanStatus,
@@ -164,7 +164,9 @@ def test_decision_numbers_run_per_agency_and_year_and_rejections_have_none(ls, c
         outcome = "reject" if code == "underwear_set" else "approve"
         numbers.append(decide_all(ls.director, request, decision=outcome, reason="Không cần.").document_number)
     assert numbers == ["1/QĐ-TTCTXH-LS", "", "2/QĐ-TTCTXH-LS"]
-    assert DecisionNumberCounter.objects.get(agency=ls.centre, year=TODAY.year).last_value == 2
+    register = DocumentNumberRegister.objects.get(agency=ls.centre, year=TODAY.year,
+                                                  document_type=DocumentType.DECISION)
+    assert register.last_number == 2
 
 
 def test_decision_dates_are_checked(ls, pending):

@@ -36,8 +36,8 @@ def test_the_decision_pdf_reads_as_an_official_vietnamese_decision(decision):
     with decision.pdf.open("rb") as handle:
         data = handle.read()
     assert data.startswith(b"%PDF")
-    fonts = pdf_fonts(data)  # only the bundled Be Vietnam Pro (@font-face "BVP ..."), no system fallback
-    assert fonts and all(name.startswith("BVP-") for name in fonts), fonts
+    fonts = pdf_fonts(data)  # only the bundled Tinos serif (@font-face "Tinos ..."), no system fallback
+    assert fonts and all(name.startswith("Tinos-") for name in fonts), fonts
     text = pdf_text(data)
     for expected in [
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN",
