@@ -3,6 +3,8 @@ locks, licensing workflow, history), never through the admin."""
 
 from django.contrib import admin
 
+from accounts.admin_base import ReadOnlyAdmin
+
 from .models import (
     Facility,
     Inspection,
@@ -12,17 +14,6 @@ from .models import (
     Stay,
     StayExtension,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Facility)

@@ -10,6 +10,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_base import ReadOnlyAdmin
+
 from .models import (
     Condition,
     EntitlementItem,
@@ -21,17 +23,6 @@ from .models import (
     SupportRequest,
 )
 from .services import policy_version_copy
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def _amount(item: EntitlementItem) -> str:
