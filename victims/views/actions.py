@@ -9,7 +9,6 @@ scope through the selectors (404: the case does not exist for this user).
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -18,7 +17,9 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_POST
 
+from accounts.formviews import submit
 from accounts.roles import Action
+from accounts.web import require_action
 from victims import selectors, services
 from victims.forms import cases as forms
 from victims.models import CaseAccessGrant
@@ -28,22 +29,7 @@ from .cases import (
     VERIFICATION_STATUSES,
     case_url,
     log_case_view,
-    require_role,
 )
-
-FORM_TOKEN_SECONDS = 6 * 60 * 60
-
-
-def _claim_form_token(token: str) -> bool:
-    """True the first time a form's token is sent; a second send (double click) is not acted on."""
-    if not token:
-        return True
-    return cache.add(f"victims:form-token:{token}", 1, FORM_TOKEN_SECONDS)
-
-
-def _release_form_token(token: str) -> None:
-    if token:
-        cache.delete(f"victims:form-token:{token}")
 
 
 class CaseActionView(LoginRequiredMixin, View):
@@ -63,7 +49,7 @@ class CaseActionView(LoginRequiredMixin, View):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        require_role(request.user, self.action)
+        require_action(request, self.action)
         self.case = selectors.case_get(user=request.user, pk=kwargs["pk"], action=self.action)
         self.check(request)
         return super().dispatch(request, *args, **kwargs)
@@ -82,23 +68,9 @@ class CaseActionView(LoginRequiredMixin, View):
 
     def post(self, request, pk):
         form = self.get_form(request.POST, request.FILES)
-        if form.is_valid():
-            token = form.cleaned_data.get("form_token", "")
-            if not _claim_form_token(token):
-                messages.info(request, _("This form was already sent; it was saved once."))
-                return redirect(case_url(self.case))
-            try:
-                self.perform(form)
-            except ValidationError as error:
-                _release_form_token(token)
-                forms.apply_service_errors(form, error)
-            except BaseException:
-                _release_form_token(token)
-                raise
-            else:
-                if self.success_message:
-                    messages.success(request, self.success_message)
-                return redirect(case_url(self.case))
+        if done := submit(request, form, lambda data: self.perform(form), success=self.success_message,
+                          then=lambda result: redirect(case_url(self.case))):
+            return done
         return self.render(request, form, status=200)
 
     def perform(self, form) -> None:
@@ -265,7 +237,7 @@ class GrantView(CaseActionView):
 @require_POST
 def revoke_grant(request, pk, grant_pk):
     """End an agency's access to the case (POST only; the button asks for confirmation)."""
-    require_role(request.user, Action.CASE_GRANT)
+    require_action(request, Action.CASE_GRANT)
     case = selectors.case_get(user=request.user, pk=pk, action=Action.CASE_GRANT)
     grant = CaseAccessGrant.objects.visible_to(request.user, Action.CASE_GRANT).filter(
         case_id=case.pk, pk=grant_pk,
