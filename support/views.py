@@ -425,23 +425,24 @@ def loan_detail(request, pk):
 @require_POST
 @requires(Action.SUPPORT_DELIVER)
 def loan_status(request, pk):
-    loan = selectors.loan_get(user=request.user, pk=pk, action=Action.SUPPORT_DELIVER)
-    form = LoanStatusForm(request.POST)
-    if done := submit(request, form, lambda data: services.loan_update_status(
-        user=request.user, loan=loan, status=data["status"], disbursed_on=data.get("disbursed_on"),
-    ), success=_("The loan's status was updated."), then=lambda result: redirect("support:loan_detail", pk=pk)):
-        return done
-    return render(request, "support/loan_detail.html", _loan_context(request, loan, status_form=form))
+    return _loan_form(request, pk, LoanStatusForm, "status_form", _("The loan's status was updated."),
+                      lambda loan, data: services.loan_update_status(
+                          user=request.user, loan=loan, status=data["status"], disbursed_on=data.get("disbursed_on")))
 
 
 @require_POST
 @requires(Action.SUPPORT_DELIVER)
 def loan_repayment(request, pk):
-    loan = selectors.loan_get(user=request.user, pk=pk, action=Action.SUPPORT_DELIVER)
-    form = RepaymentForm(request.POST)
-    if done := submit(request, form, lambda data: services.loan_repayment_record(
-        user=request.user, loan=loan, paid_on=data["paid_on"], amount=data["amount"], note=data["note"],
-    ), success=_("The repayment was recorded."), then=lambda result: redirect("support:loan_detail", pk=pk)):
-        return done
-    return render(request, "support/loan_detail.html", _loan_context(request, loan, repayment_form=form))
+    return _loan_form(request, pk, RepaymentForm, "repayment_form", _("The repayment was recorded."),
+                      lambda loan, data: services.loan_repayment_record(
+                          user=request.user, loan=loan, paid_on=data["paid_on"], amount=data["amount"], note=data["note"]))
 
+
+def _loan_form(request, pk, form_class, name: str, success: str, write):
+    """A form of the loan page: done, back to the page; else the page with the form and its errors."""
+    loan = selectors.loan_get(user=request.user, pk=pk, action=Action.SUPPORT_DELIVER)
+    form = form_class(request.POST)
+    if done := submit(request, form, lambda data: write(loan, data), success=success,
+                      then=lambda result: redirect("support:loan_detail", pk=pk)):
+        return done
+    return render(request, "support/loan_detail.html", _loan_context(request, loan, **{name: form}))
