@@ -117,7 +117,7 @@ def facility_create(request):
         raise PermissionDenied
     form = forms.FacilityForm(request.POST or None, owner_agencies=owners)
     if done := submit(request, form, _calling(services.facility_create, user=request.user),
-                          success=_("The facility has been registered."), then=lambda facility: redirect("facilities:detail", pk=facility.pk)):
+                      success=_("The facility has been registered."), then=lambda facility: redirect("facilities:detail", pk=facility.pk)):
         return done
     return _form_page(request, "facility_form.html", form=form, title=_("Register a facility"))
 
@@ -129,7 +129,7 @@ def facility_edit(request, pk):
     owners = services.owner_agencies_for(request.user, include=facility.owner_agency_id)
     form = forms.FacilityForm(request.POST or None, instance=facility, owner_agencies=owners)
     if done := submit(request, form, _calling(services.facility_update, user=request.user, facility=facility),
-                          success=_("The facility has been updated."), then=lambda result: redirect("facilities:detail", pk=facility.pk)):
+                      success=_("The facility has been updated."), then=lambda result: redirect("facilities:detail", pk=facility.pk)):
         return done
     return _form_page(request, "facility_form.html", form=form, facility=facility, title=_("Edit the facility"))
 
@@ -304,7 +304,7 @@ def stay_extend(request, pk):
     stay.display_name = selectors.resident_name(stay)
     form = forms.ExtensionForm(request.POST or None)
     if done := submit(request, form, _calling(services.stay_extend, user=request.user, stay=stay, acting_agency=_acting_agency(request)),
-                          success=_("The extension has been recorded."), then=lambda result: redirect("facilities:stay", pk=stay.pk)):
+                      success=_("The extension has been recorded."), then=lambda result: redirect("facilities:stay", pk=stay.pk)):
         return done
     return _form_page(request, "stay_form.html", form=form, stay=stay, title=_("Extend the stay"),
                       submit=_("Record the extension"))
@@ -317,7 +317,7 @@ def stay_discharge(request, pk):
     stay.display_name = selectors.resident_name(stay)
     form = forms.DischargeForm(request.POST or None)
     if done := submit(request, form, _calling(services.stay_discharge, user=request.user, stay=stay),
-                          success=_("The discharge has been recorded."), then=lambda result: redirect("facilities:stay", pk=stay.pk)):
+                      success=_("The discharge has been recorded."), then=lambda result: redirect("facilities:stay", pk=stay.pk)):
         return done
     return _form_page(request, "stay_form.html", form=form, stay=stay, title=_("Discharge from the facility"),
                       submit=_("Discharge"), danger=True,
@@ -440,7 +440,7 @@ def application_appraise(request, pk):
     application = selectors.application_get(user=request.user, pk=pk, action=Action.FACILITY_LICENSE)
     form = forms.AppraisalForm(request.POST or None)
     if done := submit(request, form, _calling(services.application_appraise, user=request.user, application=application),
-                          success=_("The appraisal has been recorded."), then=lambda result: redirect("facilities:application", pk=application.pk)):
+                      success=_("The appraisal has been recorded."), then=lambda result: redirect("facilities:application", pk=application.pk)):
         return done
     return _form_page(request, "licence_form.html", form=form, facility=application.facility,
                       application=application, title=_("Appraisal of the application"),
@@ -497,13 +497,13 @@ LICENCE_CHANGE_PAGES = {
 @GET_POST
 def licence_change(request, pk, action):
     licence = selectors.licence_get(user=request.user, pk=pk, action=Action.FACILITY_LICENSE)
-    title, submit, confirm = LICENCE_CHANGE_PAGES[action]
+    title, submit_label, confirm = LICENCE_CHANGE_PAGES[action]
     form = forms.LicenceChangeForm(request.POST or None)
     if done := submit(request, form, _calling(services.licence_change, user=request.user, licence=licence, action=action),
-                          success=_("The licence has been updated."), then=lambda result: redirect("facilities:licence", pk=licence.pk)):
+                      success=_("The licence has been updated."), then=lambda result: redirect("facilities:licence", pk=licence.pk)):
         return done
     return _form_page(request, "licence_form.html", form=form, facility=licence.facility, licence=licence,
-                      title=f"{title} {licence.number}", submit=submit, confirm=confirm,
+                      title=f"{title} {licence.number}", submit=submit_label, confirm=confirm,
                       danger=action != "reinstate")
 
 
@@ -532,7 +532,7 @@ def inspection_create(request, pk):
     facility = selectors.facility_get(user=request.user, pk=pk, action=Action.FACILITY_INSPECT)
     form = forms.InspectionCreateForm(request.POST or None)
     if done := submit(request, form, _calling(services.inspection_create, user=request.user, facility=facility, acting_agency=_acting_agency(request)),
-                          success=_("The inspection has been recorded."), then=lambda inspection: redirect("facilities:inspection", pk=inspection.pk)):
+                      success=_("The inspection has been recorded."), then=lambda inspection: redirect("facilities:inspection", pk=inspection.pk)):
         return done
     return _form_page(request, "licence_form.html", form=form, facility=facility,
                       title=_("Record an inspection"), submit=_("Save"), section="inspections")
@@ -556,7 +556,7 @@ def inspection_findings(request, pk):
     inspection = selectors.inspection_get(user=request.user, pk=pk, action=Action.FACILITY_INSPECT)
     form = forms.FindingsForm(request.POST or None, initial={"team": inspection.team})
     if done := submit(request, form, _calling(services.inspection_record_findings, user=request.user, inspection=inspection),
-                          success=_("The findings have been recorded."), then=lambda result: redirect("facilities:inspection", pk=inspection.pk)):
+                      success=_("The findings have been recorded."), then=lambda result: redirect("facilities:inspection", pk=inspection.pk)):
         return done
     return _form_page(request, "licence_form.html", form=form, facility=inspection.facility,
                       title=_("Findings of the inspection"), submit=_("Save"), section="inspections")
@@ -568,7 +568,7 @@ def inspection_follow_up(request, pk):
     inspection = selectors.inspection_get(user=request.user, pk=pk, action=Action.FACILITY_INSPECT)
     form = forms.FollowUpForm(request.POST or None)
     if done := submit(request, form, _calling(services.inspection_update_follow_up, user=request.user, inspection=inspection),
-                          success=_("The follow-up has been recorded."), then=lambda result: redirect("facilities:inspection", pk=inspection.pk)):
+                      success=_("The follow-up has been recorded."), then=lambda result: redirect("facilities:inspection", pk=inspection.pk)):
         return done
     return _form_page(request, "licence_form.html", form=form, facility=inspection.facility,
                       title=_("Follow-up of the required actions"), submit=_("Save"), section="inspections")
