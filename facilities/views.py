@@ -49,10 +49,6 @@ def _page(request, queryset, size: int = PAGE_SIZE):
     return Paginator(queryset, size).get_page(request.GET.get("page"))
 
 
-def _acting_agency(request):
-    return acting_agency_or_none(request)
-
-
 def _log_reads(request, stays, action: str) -> None:
     """Residents shown (by name or masked): one access-log row per case (ids only), one INSERT."""
     log_request_reads(request, list({stay.case_id: stay.case for stay in stays}.values()), action)
@@ -303,7 +299,7 @@ def stay_extend(request, pk):
     stay = selectors.stay_get(user=request.user, pk=pk, action=Action.STAY_EXTEND)
     stay.display_name = selectors.resident_name(stay)
     form = forms.ExtensionForm(request.POST or None)
-    if done := submit(request, form, _calling(services.stay_extend, user=request.user, stay=stay, acting_agency=_acting_agency(request)),
+    if done := submit(request, form, _calling(services.stay_extend, user=request.user, stay=stay, acting_agency=acting_agency_or_none(request)),
                       success=_("The extension has been recorded."), then=lambda result: redirect("facilities:stay", pk=stay.pk)):
         return done
     return _form_page(request, "stay_form.html", form=form, stay=stay, title=_("Extend the stay"),
@@ -531,7 +527,7 @@ def inspection_list(request):
 def inspection_create(request, pk):
     facility = selectors.facility_get(user=request.user, pk=pk, action=Action.FACILITY_INSPECT)
     form = forms.InspectionCreateForm(request.POST or None)
-    if done := submit(request, form, _calling(services.inspection_create, user=request.user, facility=facility, acting_agency=_acting_agency(request)),
+    if done := submit(request, form, _calling(services.inspection_create, user=request.user, facility=facility, acting_agency=acting_agency_or_none(request)),
                       success=_("The inspection has been recorded."), then=lambda inspection: redirect("facilities:inspection", pk=inspection.pk)):
         return done
     return _form_page(request, "licence_form.html", form=form, facility=facility,
