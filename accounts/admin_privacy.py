@@ -7,21 +7,12 @@ addresses, narratives or shelter addresses. A `VictimDataAdmin` shows only the c
 through the admin.
 """
 
-from django.contrib import admin
+from .admin_base import ReadOnlyAdmin
 
 
-class VictimDataAdmin(admin.ModelAdmin):
+class VictimDataAdmin(ReadOnlyAdmin):
     # Fields a subclass must never list (checked by tests/onedoor/test_admin.py).
     personal_fields: frozenset[str] = frozenset()
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj)

@@ -16,6 +16,11 @@ A form view parses with a form and writes with a service (which validates and ra
   the fields it names (`apply_service_errors`), the rest above the form, and None is returned.
 - Forms with a one-time `form_token` field are acted on once: the second send of the same form
   (double click, resend) answers `already_done()` instead of writing again.
+- `success` may depend on what was written (`success=lambda stays: ...`); `refused(error)` may answer
+  a service's refusal itself (e.g. "this request has already been decided": a message and a
+  redirect) instead of showing it on the form.
+- Forms of several parts (formsets) validate all of them and pass `valid=`; `prefixed` shows an
+  error keyed "lines.3.quantity" next to that line's field. A form may declare `error_aliases`.
 """
 
 from __future__ import annotations
@@ -73,8 +78,11 @@ def apply_service_errors(
     `aliases` moves an error onto the field that caused it in this form (a date of birth after a
     reception date this step changes shows next to the reception date). `prefixed` maps a key prefix
     ("lines.3") to the sub-form that shows it: "lines.3.quantity" goes to that form's `quantity`,
-    "lines.3" to its top. An error already shown on a field is not repeated.
+    "lines.3" to its top. An error already shown on a field is not repeated. Without `aliases`, the
+    form's own `error_aliases` (if it declares any) are used.
     """
+    if aliases is None:
+        aliases = getattr(form, "error_aliases", None)
     aliases, prefixed = aliases or {}, prefixed or {}
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
@@ -120,8 +128,10 @@ def release_form_token(token: str) -> None:
 
 
 def submit(
-    request, form: forms.Form, write: Callable[[dict], object], *, success: str = "",
-    then: Callable[[object], object], already_done: Callable[[], object] | None = None,
+    request, form: forms.Form, write: Callable[[dict], object], *,
+    success: str | Callable[[object], str] = "", then: Callable[[object], object],
+    already_done: Callable[[], object] | None = None,
+    refused: Callable[[ValidationError], object | None] | None = None,
     prefixed: Mapping[str, forms.Form] | None = None, aliases: Mapping[str, str] | None = None,
     valid: bool | None = None,
 ):
@@ -143,11 +153,15 @@ def submit(
         result = write(form.cleaned_data)
     except ValidationError as error:
         release_form_token(token)
+        if refused is not None and (answer := refused(error)) is not None:
+            return answer
         apply_service_errors(form, error, prefixed=prefixed, aliases=aliases)
         return None
     except BaseException:
         release_form_token(token)
         raise
+    if callable(success):
+        success = success(result)
     if success:
         messages.success(request, success)
     return then(result)

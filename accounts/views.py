@@ -14,6 +14,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .forms import TokenForm
+from .formviews import submit
 from .models import AdministrativeUnit
 
 
@@ -38,9 +39,9 @@ def otp_verify(request):
     if device is None:
         return redirect("accounts:otp_setup")
     form = TokenForm(request.POST or None, device=device)
-    if request.method == "POST" and form.is_valid():
-        otp_login(request, device)
-        return redirect(_next_url(request))
+    if done := submit(request, form, lambda data: otp_login(request, device),
+                      then=lambda result: redirect(_next_url(request))):
+        return done
     return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
 
 
@@ -53,11 +54,14 @@ def otp_setup(request):
         user=request.user, confirmed=False, defaults={"name": "authenticator"}
     )
     form = TokenForm(request.POST or None, device=device)
-    if request.method == "POST" and form.is_valid():
+
+    def confirm(data):
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         otp_login(request, device)
-        return redirect(_next_url(request))
+
+    if done := submit(request, form, confirm, then=lambda result: redirect(_next_url(request))):
+        return done
     secret = base64.b32encode(device.bin_key).decode()
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     buffer = BytesIO()

@@ -3,6 +3,7 @@ locks, licensing workflow, history), never through the admin."""
 
 from django.contrib import admin
 
+from accounts.admin_base import ReadOnlyAdmin
 from accounts.admin_privacy import VictimDataAdmin
 
 from .models import (
@@ -14,17 +15,6 @@ from .models import (
     Stay,
     StayExtension,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Facility)

@@ -1,7 +1,6 @@
 """Forms of the facility pages: they parse and show what was typed; the services validate and write."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -49,15 +48,6 @@ class Form(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.label = capfirst(field.label)
-
-
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's errors next to the form's fields (the others above the form)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 class FacilityForm(forms.ModelForm):

@@ -9,7 +9,6 @@ order) before counting beds, so concurrent admissions can never exceed the capac
 import datetime
 from collections.abc import Iterable
 
-import pghistory
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.formviews import FieldErrors, history_context
 from accounts.models import Agency, Membership, User
 from accounts.roles import Action
 from support import working_days
@@ -66,36 +66,11 @@ TRANSFER_GRANT_ACTIONS = [Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY, Action.CA
 # Helpers
 # ---------------------------------------------------------------------------------------------
 
-def _history(user):
-    return pghistory.context(user=user.pk)
-
-
-class _Errors:
-    def __init__(self):
-        self.errors: dict = {}
-
-    def add(self, field, message, code=None, **params):
-        self.errors.setdefault(field, []).append(ValidationError(message, code=code, params=params or None))
-
-    def has(self, field) -> bool:
-        return field in self.errors
-
-    def clean(self, obj, exclude=None):
-        try:
-            obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-        except ValidationError as error:
-            self.errors = error.update_error_dict(self.errors)
-
-    def raise_if_any(self):
-        if self.errors:
-            raise ValidationError(self.errors)
-
-
 def _today():
     return timezone.localdate()
 
 
-def _date_checks(errors: _Errors, field: str, value, *, not_before=None, not_before_message=None):
+def _date_checks(errors: FieldErrors, field: str, value, *, not_before=None, not_before_message=None):
     if value is None:
         errors.add(field, _("This field is required."), code="required")
         return
@@ -150,7 +125,7 @@ def _occupied(facility: Facility) -> int:
     return Stay.objects.filter(facility=facility, discharged_on__isnull=True).count()
 
 
-def _services_error(errors: _Errors, field: str, facility: Facility, services: set[str], day):
+def _services_error(errors: FieldErrors, field: str, facility: Facility, services: set[str], day):
     unknown = services - set(Service.values)
     if unknown:
         errors.add(field, _("Unknown services: %(services)s."), services=", ".join(sorted(unknown)))
@@ -167,14 +142,14 @@ def _services_error(errors: _Errors, field: str, facility: Facility, services: s
                    code="outside_scope", services=labels)
 
 
-def _capacity_error(errors: _Errors, facility: Facility, day, needed: int):
+def _capacity_error(errors: FieldErrors, facility: Facility, day, needed: int):
     free = capacity_on(facility, day) - _occupied(facility)
     if needed > free:
         errors.add("persons", _("Not enough free beds in %(facility)s: %(free)s free, %(needed)s needed."),
                    code="capacity", facility=facility.name, free=max(free, 0), needed=needed)
 
 
-def _admission_checks(errors: _Errors, facility: Facility, case: Case, adult: Person | None,
+def _admission_checks(errors: FieldErrors, facility: Facility, case: Case, adult: Person | None,
                       children: list[Person], day):
     if facility.status != FacilityStatus.ACTIVE:
         errors.add("facility", _("This facility is not operating: it cannot admit residents."), code="not_active")
@@ -228,8 +203,8 @@ def owner_agencies_for(user, include: int | None = None):
     return agencies.select_related("type").order_by("name_folded")
 
 
-def _facility_errors(facility: Facility, user) -> _Errors:
-    errors = _Errors()
+def _facility_errors(facility: Facility, user) -> FieldErrors:
+    errors = FieldErrors()
     errors.clean(facility)
     if facility.owner_agency_id and not owner_agencies_for(user).filter(pk=facility.owner_agency_id).exists():
         errors.add("owner_agency", _("You cannot register facilities for this agency."), code="owner")
@@ -248,7 +223,7 @@ def facility_create(*, user: User, **fields) -> Facility:
     unknown = set(fields) - FACILITY_FIELDS
     if unknown:
         raise TypeError(f"Not facility fields: {sorted(unknown)}")
-    with transaction.atomic(), _history(user):
+    with transaction.atomic(), history_context(user):
         if not memberships_allowing(user, Action.FACILITY_MANAGE).exists():
             raise PermissionDenied(gettext("You cannot register facilities."))
         facility = Facility(created_by=user, **fields)
@@ -264,7 +239,7 @@ def facility_update(*, user: User, facility: Facility, **fields) -> Facility:
     unknown = set(fields) - FACILITY_FIELDS
     if unknown:
         raise TypeError(f"Not facility fields: {sorted(unknown)}")
-    with transaction.atomic(), _history(user):
+    with transaction.atomic(), history_context(user):
         facility = _lock_facility(user, facility, Action.FACILITY_MANAGE)
         owner_before = facility.owner_agency_id
         for name, value in fields.items():
@@ -294,7 +269,7 @@ def stay_admit(
     in the same facility. The stay may last the maximum of the policy in force on the admission
     date. Returns the new stays, the victim's first.
     """
-    with transaction.atomic(), _history(user):
+    with transaction.atomic(), history_context(user):
         facility = _lock_facility(user, facility, Action.STAY_MANAGE)
         try:
             case = Case.objects.visible_to(user, Action.CASE_VIEW).select_related("person").get(
@@ -302,7 +277,7 @@ def stay_admit(
             )
         except Case.DoesNotExist:
             raise Http404("No case matches the given query.") from None
-        errors = _Errors()
+        errors = FieldErrors()
         wanted = [p.pk if isinstance(p, Person) else int(p) for p in persons]
         children_by_id = {link.person_id: link.person for link in case.children.select_related("person")}
         adult = case.person if case.person_id in wanted else None
@@ -368,13 +343,13 @@ def stay_extend(
     """Extend a stay beyond its maximum (gia hạn): the decision of the competent person (the
     facility's manager or the provincial department), with a reason and the new end date.
     The children staying with the victim are extended with her."""
-    with transaction.atomic(), _history(user):
+    with transaction.atomic(), history_context(user):
         stay = _current_stay(user, stay, Action.STAY_EXTEND)
         _lock_facility(user, stay.facility, Action.STAY_EXTEND)
         stay = Stay.objects.select_for_update(of=("self",)).select_related("facility", "case").get(pk=stay.pk)
         membership = _acting_membership(user, stay.facility, Action.STAY_EXTEND, prefer=acting_agency)
         decided_on = decided_on or _today()
-        errors = _Errors()
+        errors = FieldErrors()
         if not stay.is_current:
             errors.add("stay", _("This stay has ended."), code="discharged")
         if stay.is_child_stay:
@@ -403,7 +378,7 @@ def stay_extend(
         return extension
 
 
-def _discharge_checks(errors: _Errors, stay: Stay, discharged_on, destination: str, detail: str):
+def _discharge_checks(errors: FieldErrors, stay: Stay, discharged_on, destination: str, detail: str):
     if not stay.is_current:
         errors.add("stay", _("This stay has already ended."), code="discharged")
     _date_checks(errors, "discharged_on", discharged_on, not_before=stay.admitted_on,
@@ -430,11 +405,11 @@ def stay_discharge(
 ) -> list[Stay]:
     """Discharge (xuất cơ sở) with the destination. The children staying with the victim leave with
     her; a child may also leave alone (e.g. to relatives). Returns the discharged stays."""
-    with transaction.atomic(), _history(user):
+    with transaction.atomic(), history_context(user):
         stay = _current_stay(user, stay, Action.STAY_MANAGE)
         _lock_facility(user, stay.facility, Action.STAY_MANAGE)
         stay = Stay.objects.select_for_update(of=("self",)).get(pk=stay.pk)
-        errors = _Errors()
+        errors = FieldErrors()
         _discharge_checks(errors, stay, discharged_on, destination, destination_detail or "")
         errors.raise_if_any()
         rows = [stay, *stay.companions.filter(discharged_on__isnull=True).order_by("pk")]
@@ -454,7 +429,7 @@ def stay_transfer(
     lock. When the user may share the case, the receiving agency gets access to it."""
     from .selectors import transfer_targets
 
-    with transaction.atomic(), _history(user):
+    with transaction.atomic(), history_context(user):
         stay = _current_stay(user, stay, Action.STAY_MANAGE)
         target_id = to_facility.pk if isinstance(to_facility, Facility) else to_facility
         if not transfer_targets(user=user, stay=stay).filter(pk=target_id).exists():
@@ -465,7 +440,7 @@ def stay_transfer(
             pk__in=[stay.facility_id, target_id]).order_by("pk")}
         target = locked[target_id]
         stay = Stay.objects.select_for_update(of=("self",)).select_related("case", "person").get(pk=stay.pk)
-        errors = _Errors()
+        errors = FieldErrors()
         if stay.is_child_stay:
             errors.add("stay", _("A child moves with the victim: transfer her stay."), code="child")
         _discharge_checks(errors, stay, transferred_on, DischargeDestination.OTHER_FACILITY, target.name)
@@ -545,14 +520,14 @@ def licence_apply(
 ) -> LicenceApplication:
     """Record an application for a licence (or the renewal of `previous_licence`). The appraisal is
     due within the working days of the policy version in force on the submission date."""
-    with transaction.atomic(), _history(user):
+    with transaction.atomic(), history_context(user):
         scope = (Facility.objects.visible_to(user, Action.FACILITY_MANAGE)
                  | Facility.objects.visible_to(user, Action.FACILITY_LICENSE))
         try:
             facility = scope.select_for_update(of=("self",)).get(pk=facility.pk)
         except Facility.DoesNotExist:
             raise Http404("No facility matches the given query.") from None
-        errors = _Errors()
+        errors = FieldErrors()
         if not facility.requires_licence:
             errors.add("facility", _("This type of facility does not need a licence."), code="no_licence_needed")
         _date_checks(errors, "submitted_on", submitted_on)
@@ -588,10 +563,10 @@ def application_appraise(
 ) -> LicenceApplication:
     """The department's appraisal (thẩm định): recommend a licence to the provincial chairman (the
     decision is then due within the policy's working days) or return the application."""
-    with transaction.atomic(), _history(user):
+    with transaction.atomic(), history_context(user):
         application = _lock_application(user, application, Action.FACILITY_LICENSE)
         to_status = ApplicationStatus.APPRAISED if recommend else ApplicationStatus.REJECTED
-        errors = _Errors()
+        errors = FieldErrors()
         if not can_move_application(application.status, to_status):
             errors.add("status", _("This application is not awaiting appraisal."), code="invalid_transition")
         _date_checks(errors, "appraised_on", appraised_on, not_before=application.submitted_on,
@@ -619,10 +594,10 @@ def application_decide(
 ) -> LicenceApplication:
     """Record the chairman's decision. A grant issues the licence (number, validity up to 5 years,
     scope of services, capacity); a renewal replaces the licence it renews."""
-    with transaction.atomic(), _history(user):
+    with transaction.atomic(), history_context(user):
         application = _lock_application(user, application, Action.FACILITY_LICENSE)
         to_status = ApplicationStatus.GRANTED if granted else ApplicationStatus.REFUSED
-        errors = _Errors()
+        errors = FieldErrors()
         if not can_move_application(application.status, to_status):
             errors.add("status", _("This application is not awaiting a decision."), code="invalid_transition")
         _date_checks(errors, "decided_on", decided_on, not_before=application.appraised_on,
@@ -712,9 +687,9 @@ def licence_change(
     if action not in LICENCE_ACTIONS:
         raise ValueError(f"Unknown licence action {action!r}")
     to_status, kind, facility_status = LICENCE_ACTIONS[action]
-    with transaction.atomic(), _history(user):
+    with transaction.atomic(), history_context(user):
         licence = _lock_licence(user, licence, Action.FACILITY_LICENSE)
-        errors = _Errors()
+        errors = FieldErrors()
         if not can_move_licence(licence.status, to_status):
             errors.add("status", _("This cannot be done to a licence that is %(state)s."), code="invalid_transition",
                        state=str(licence.get_status_display()).lower())
@@ -748,7 +723,7 @@ def licence_revoke(**kwargs) -> LicenceStatusChange:
 # Inspections
 # ---------------------------------------------------------------------------------------------
 
-def _findings_checks(errors: _Errors, inspection: Inspection):
+def _findings_checks(errors: FieldErrors, inspection: Inspection):
     _date_checks(errors, "inspected_on", inspection.inspected_on)
     if not inspection.findings.strip():
         errors.add("findings", _("Record the findings."), code="required")
@@ -771,7 +746,7 @@ def inspection_create(
 ) -> Inspection:
     """Schedule an inspection (no inspection date yet) or record one that took place (with findings).
     Required actions open a follow-up with a due date."""
-    with transaction.atomic(), _history(user):
+    with transaction.atomic(), history_context(user):
         facility = _lock_facility(user, facility, Action.FACILITY_INSPECT)
         membership = _acting_membership(user, facility, Action.FACILITY_INSPECT, prefer=acting_agency)
         inspection = Inspection(
@@ -779,7 +754,7 @@ def inspection_create(
             scheduled_on=scheduled_on, inspected_on=inspected_on, findings=findings or "",
             required_actions=required_actions or "", follow_up_due=follow_up_due, created_by=user,
         )
-        errors = _Errors()
+        errors = FieldErrors()
         errors.clean(inspection)
         if inspected_on is None:
             inspection.status = InspectionStatus.PLANNED
@@ -800,9 +775,9 @@ def inspection_record_findings(
     required_actions: str = "", follow_up_due: datetime.date | None = None,
 ) -> Inspection:
     """Record the findings of a scheduled inspection."""
-    with transaction.atomic(), _history(user):
+    with transaction.atomic(), history_context(user):
         inspection = _lock_inspection(user, inspection)
-        errors = _Errors()
+        errors = FieldErrors()
         if inspection.status != InspectionStatus.PLANNED:
             errors.add("status", _("The findings of this inspection are already recorded."), code="completed")
         inspection.inspected_on = inspected_on
@@ -831,9 +806,9 @@ def inspection_update_follow_up(
     *, user: User, inspection: Inspection, status: str, note: str, closed_on: datetime.date | None = None,
 ) -> Inspection:
     """Progress of the required actions: in progress, or completed on a date (with a note)."""
-    with transaction.atomic(), _history(user):
+    with transaction.atomic(), history_context(user):
         inspection = _lock_inspection(user, inspection)
-        errors = _Errors()
+        errors = FieldErrors()
         if inspection.follow_up_status not in OPEN_FOLLOW_UP:
             errors.add("follow_up_status", _("This inspection has no open actions."), code="not_open")
         elif status not in (FollowUpStatus.IN_PROGRESS, FollowUpStatus.DONE):

@@ -6,11 +6,9 @@ facility reached only through a case, for anything but reading it) answers 404.
 """
 
 import datetime
-from functools import partial
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,9 +19,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.formviews import submit
 from accounts.models import AdministrativeUnit
 from accounts.roles import Action
-from accounts.web import acting_agency_or_none
+from accounts.web import acting_agency_or_none, require_action
 from victims.models import Case
 from victims.readmodel import log_request_reads, person_name
 
@@ -46,17 +45,8 @@ GET_POST = require_http_methods(["GET", "POST"])
 # Helpers
 # ---------------------------------------------------------------------------------------------
 
-def _require(user, action: str) -> None:
-    if not user.can(action):
-        raise PermissionDenied
-
-
 def _page(request, queryset, size: int = PAGE_SIZE):
     return Paginator(queryset, size).get_page(request.GET.get("page"))
-
-
-def _acting_agency(request):
-    return acting_agency_or_none(request)
 
 
 def _log_reads(request, stays, action: str) -> None:
@@ -74,18 +64,9 @@ def case_url(case: Case) -> str | None:
     return None
 
 
-def _submitted(request, form, write, *, success, then):
-    """A valid POST: call the service `write(**cleaned_data)`; its ValidationError goes next to the
-    fields, else report `success` and return `then(result)`. None: show the form (again)."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        result = write(**form.cleaned_data)
-    except ValidationError as error:
-        forms.apply_errors(form, error)
-        return None
-    messages.success(request, success)
-    return then(result)
+def _calling(service, **kwargs):
+    """The `write` of `submit` for a service that takes the form's fields as they are."""
+    return lambda data: service(**kwargs, **data)
 
 
 def _form_page(request, template, **context):
@@ -103,7 +84,7 @@ def _ids(queryset) -> set[int]:
 @login_required
 @require_GET
 def facility_list(request):
-    _require(request.user, Action.FACILITY_VIEW)
+    require_action(request, Action.FACILITY_VIEW)
     q = request.GET.get("q", "").strip()[:100]
     type_ = request.GET.get("type", "")
     status = request.GET.get("status", "")
@@ -131,8 +112,8 @@ def facility_create(request):
     if not owners.exists():
         raise PermissionDenied
     form = forms.FacilityForm(request.POST or None, owner_agencies=owners)
-    if done := _submitted(request, form, partial(services.facility_create, user=request.user),
-                          success=_("The facility has been registered."), then=lambda facility: redirect("facilities:detail", pk=facility.pk)):
+    if done := submit(request, form, _calling(services.facility_create, user=request.user),
+                      success=_("The facility has been registered."), then=lambda facility: redirect("facilities:detail", pk=facility.pk)):
         return done
     return _form_page(request, "facility_form.html", form=form, title=_("Register a facility"))
 
@@ -143,8 +124,8 @@ def facility_edit(request, pk):
     facility = selectors.facility_get(user=request.user, pk=pk, action=Action.FACILITY_MANAGE)
     owners = services.owner_agencies_for(request.user, include=facility.owner_agency_id)
     form = forms.FacilityForm(request.POST or None, instance=facility, owner_agencies=owners)
-    if done := _submitted(request, form, partial(services.facility_update, user=request.user, facility=facility),
-                          success=_("The facility has been updated."), then=lambda result: redirect("facilities:detail", pk=facility.pk)):
+    if done := submit(request, form, _calling(services.facility_update, user=request.user, facility=facility),
+                      success=_("The facility has been updated."), then=lambda result: redirect("facilities:detail", pk=facility.pk)):
         return done
     return _form_page(request, "facility_form.html", form=form, facility=facility, title=_("Edit the facility"))
 
@@ -153,7 +134,7 @@ def facility_edit(request, pk):
 @require_GET
 def communes(request):
     """<option>s of the communes of a province, for the facility form (htmx)."""
-    _require(request.user, Action.FACILITY_MANAGE)
+    require_action(request, Action.FACILITY_MANAGE)
     province = request.GET.get("province", "")
     units = AdministrativeUnit.objects.none()
     if province.isdigit():
@@ -234,19 +215,13 @@ def stay_admit(request, pk):
         scope = selectors.service_scope(facility, today) or frozenset()
         form = forms.AdmissionForm(request.POST or None, persons=_person_choices(user, case), services=scope,
                                    initial={"persons": [p.pk for p, _child in selectors.admissible_persons(case)]})
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                stays = services.stay_admit(
-                    user=user, facility=facility, case=case, persons=data["persons"],
-                    admitted_on=data["admitted_on"], admission_reason=data["admission_reason"],
-                    services=data["services"], room=data["room"], bed=data["bed"],
-                )
-            except ValidationError as error:
-                forms.apply_errors(form, error)
-            else:
-                messages.success(request, _("Admitted: %(count)s person(s).") % {"count": len(stays)})
-                return redirect("facilities:stay", pk=stays[0].pk)
+        if done := submit(request, form, lambda data: services.stay_admit(
+                user=user, facility=facility, case=case, persons=data["persons"],
+                admitted_on=data["admitted_on"], admission_reason=data["admission_reason"],
+                services=data["services"], room=data["room"], bed=data["bed"],
+            ), success=lambda stays: _("Admitted: %(count)s person(s).") % {"count": len(stays)},
+                then=lambda stays: redirect("facilities:stay", pk=stays[0].pk)):
+            return done
     elif request.method == "POST":
         raise Http404
     occupied = selectors.occupied_beds(facility)
@@ -261,7 +236,7 @@ def stay_admit(request, pk):
 @login_required
 @require_GET
 def stay_list(request):
-    _require(request.user, Action.FACILITY_VIEW)
+    require_action(request, Action.FACILITY_VIEW)
     state = request.GET.get("state", "current")
     state = state if state in ("current", "discharged", "all") else "current"
     q = request.GET.get("q", "").strip()[:100]
@@ -282,7 +257,7 @@ def stay_list(request):
 @require_GET
 def stay_warnings(request):
     """Stays near or past the maximum of the policy in force: the list to act on."""
-    _require(request.user, Action.FACILITY_VIEW)
+    require_action(request, Action.FACILITY_VIEW)
     today = timezone.localdate()
     page = _page(request, selectors.stays_near_limit(user=request.user, today=today))
     for stay in page:
@@ -324,8 +299,8 @@ def stay_extend(request, pk):
     stay = selectors.stay_get(user=request.user, pk=pk, action=Action.STAY_EXTEND)
     stay.display_name = selectors.resident_name(stay)
     form = forms.ExtensionForm(request.POST or None)
-    if done := _submitted(request, form, partial(services.stay_extend, user=request.user, stay=stay, acting_agency=_acting_agency(request)),
-                          success=_("The extension has been recorded."), then=lambda result: redirect("facilities:stay", pk=stay.pk)):
+    if done := submit(request, form, _calling(services.stay_extend, user=request.user, stay=stay, acting_agency=acting_agency_or_none(request)),
+                      success=_("The extension has been recorded."), then=lambda result: redirect("facilities:stay", pk=stay.pk)):
         return done
     return _form_page(request, "stay_form.html", form=form, stay=stay, title=_("Extend the stay"),
                       submit=_("Record the extension"))
@@ -337,12 +312,19 @@ def stay_discharge(request, pk):
     stay = selectors.stay_get(user=request.user, pk=pk, action=Action.STAY_MANAGE)
     stay.display_name = selectors.resident_name(stay)
     form = forms.DischargeForm(request.POST or None)
-    if done := _submitted(request, form, partial(services.stay_discharge, user=request.user, stay=stay),
-                          success=_("The discharge has been recorded."), then=lambda result: redirect("facilities:stay", pk=stay.pk)):
+    if done := submit(request, form, _calling(services.stay_discharge, user=request.user, stay=stay),
+                      success=_("The discharge has been recorded."), then=lambda result: redirect("facilities:stay", pk=stay.pk)):
         return done
     return _form_page(request, "stay_form.html", form=form, stay=stay, title=_("Discharge from the facility"),
                       submit=_("Discharge"), danger=True,
                       confirm=_("Discharge this resident (and the children staying with her)? This cannot be undone."))
+
+
+def _visible_stay(request, target: Stay, fallback: Stay) -> Stay:
+    """The stay at the receiving facility when the user may see it, else the one they came from."""
+    if Stay.objects.visible_to(request.user, Action.FACILITY_VIEW).filter(pk=target.pk).exists():
+        return target
+    return fallback
 
 
 @login_required
@@ -351,17 +333,10 @@ def stay_transfer(request, pk):
     stay = selectors.stay_get(user=request.user, pk=pk, action=Action.STAY_MANAGE)
     stay.display_name = selectors.resident_name(stay)
     form = forms.TransferForm(request.POST or None, targets=selectors.transfer_targets(user=request.user, stay=stay))
-    if request.method == "POST" and form.is_valid():
-        try:
-            new_stays = services.stay_transfer(user=request.user, stay=stay, **form.cleaned_data)
-        except ValidationError as error:
-            forms.apply_errors(form, error)
-        else:
-            messages.success(request, _("The transfer has been recorded."))
-            target = new_stays[0]
-            if Stay.objects.visible_to(request.user, Action.FACILITY_VIEW).filter(pk=target.pk).exists():
-                return redirect("facilities:stay", pk=target.pk)
-            return redirect("facilities:stay", pk=stay.pk)
+    if done := submit(request, form, _calling(services.stay_transfer, user=request.user, stay=stay),
+                      success=_("The transfer has been recorded."),
+                      then=lambda new_stays: redirect("facilities:stay", pk=_visible_stay(request, new_stays[0], stay).pk)):
+        return done
     return _form_page(request, "stay_form.html", form=form, stay=stay, title=_("Transfer to another facility"),
                       submit=_("Transfer"), danger=True,
                       confirm=_("Transfer this resident (and the children staying with her)? This cannot be undone."))
@@ -374,7 +349,7 @@ def stay_transfer(request, pk):
 @login_required
 @require_GET
 def licensing(request):
-    _require(request.user, Action.FACILITY_VIEW)
+    require_action(request, Action.FACILITY_VIEW)
     tab = request.GET.get("tab", "applications")
     tab = tab if tab in ("applications", "licences") else "applications"
     status = request.GET.get("status", "")
@@ -422,22 +397,21 @@ def _application_page(request, facility, licence=None):
     if licence is not None:
         initial.update({"proposed_capacity": licence.capacity, "proposed_services": licence.services})
     form = forms.ApplicationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            application = services.licence_apply(user=request.user, facility=facility, previous_licence=licence,
-                                                 **form.cleaned_data)
-        except ValidationError as error:
-            forms.apply_errors(form, error)
-        else:
-            messages.success(request, _("The application has been recorded."))
-            if LicenceApplication.objects.visible_to(request.user, Action.FACILITY_VIEW).filter(
-                    pk=application.pk).exists():
-                return redirect("facilities:application", pk=application.pk)
-            return redirect("facilities:detail", pk=facility.pk)
+    if done := submit(request, form, _calling(services.licence_apply, user=request.user, facility=facility,
+                                              previous_licence=licence),
+                      success=_("The application has been recorded."),
+                      then=lambda application: _after_application(request, application, facility)):
+        return done
     title = _("Apply for the renewal of licence %(number)s") % {"number": licence.number} if licence else _(
         "Apply for a licence")
     return _form_page(request, "licence_form.html", form=form, facility=facility, title=title,
                       submit=_("Record the application"))
+
+
+def _after_application(request, application, facility):
+    if LicenceApplication.objects.visible_to(request.user, Action.FACILITY_VIEW).filter(pk=application.pk).exists():
+        return redirect("facilities:application", pk=application.pk)
+    return redirect("facilities:detail", pk=facility.pk)
 
 
 @login_required
@@ -461,8 +435,8 @@ def application_detail(request, pk):
 def application_appraise(request, pk):
     application = selectors.application_get(user=request.user, pk=pk, action=Action.FACILITY_LICENSE)
     form = forms.AppraisalForm(request.POST or None)
-    if done := _submitted(request, form, partial(services.application_appraise, user=request.user, application=application),
-                          success=_("The appraisal has been recorded."), then=lambda result: redirect("facilities:application", pk=application.pk)):
+    if done := submit(request, form, _calling(services.application_appraise, user=request.user, application=application),
+                      success=_("The appraisal has been recorded."), then=lambda result: redirect("facilities:application", pk=application.pk)):
         return done
     return _form_page(request, "licence_form.html", form=form, facility=application.facility,
                       application=application, title=_("Appraisal of the application"),
@@ -478,20 +452,13 @@ def application_decide(request, pk):
         "services": application.proposed_services, "capacity": application.proposed_capacity,
         "valid_until": services.add_years(today, policy.LICENCE_MAX_YEARS) - datetime.timedelta(days=1),
     })
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.application_decide(
-                user=request.user, application=application, decided_on=data["decided_on"], granted=data["granted"],
-                decision_number=data["decision_number"], decision_signer=data["decision_signer"], note=data["note"],
-                licence_number=data["licence_number"], valid_until=data["valid_until"],
-                services=data["services"] or None, capacity=data["capacity"],
-            )
-        except ValidationError as error:
-            forms.apply_errors(form, error)
-        else:
-            messages.success(request, _("The decision has been recorded."))
-            return redirect("facilities:application", pk=application.pk)
+    if done := submit(request, form, lambda data: services.application_decide(
+            user=request.user, application=application, decided_on=data["decided_on"], granted=data["granted"],
+            decision_number=data["decision_number"], decision_signer=data["decision_signer"], note=data["note"],
+            licence_number=data["licence_number"], valid_until=data["valid_until"],
+            services=data["services"] or None, capacity=data["capacity"],
+    ), success=_("The decision has been recorded."), then=lambda result: redirect("facilities:application", pk=application.pk)):
+        return done
     return _form_page(request, "licence_form.html", form=form, facility=application.facility,
                       application=application, title=_("Decision of the provincial chairman"),
                       submit=_("Record the decision"))
@@ -526,13 +493,13 @@ LICENCE_CHANGE_PAGES = {
 @GET_POST
 def licence_change(request, pk, action):
     licence = selectors.licence_get(user=request.user, pk=pk, action=Action.FACILITY_LICENSE)
-    title, submit, confirm = LICENCE_CHANGE_PAGES[action]
+    title, submit_label, confirm = LICENCE_CHANGE_PAGES[action]
     form = forms.LicenceChangeForm(request.POST or None)
-    if done := _submitted(request, form, partial(services.licence_change, user=request.user, licence=licence, action=action),
-                          success=_("The licence has been updated."), then=lambda result: redirect("facilities:licence", pk=licence.pk)):
+    if done := submit(request, form, _calling(services.licence_change, user=request.user, licence=licence, action=action),
+                      success=_("The licence has been updated."), then=lambda result: redirect("facilities:licence", pk=licence.pk)):
         return done
     return _form_page(request, "licence_form.html", form=form, facility=licence.facility, licence=licence,
-                      title=f"{title} {licence.number}", submit=submit, confirm=confirm,
+                      title=f"{title} {licence.number}", submit=submit_label, confirm=confirm,
                       danger=action != "reinstate")
 
 
@@ -543,7 +510,7 @@ def licence_change(request, pk, action):
 @login_required
 @require_GET
 def inspection_list(request):
-    _require(request.user, Action.FACILITY_VIEW)
+    require_action(request, Action.FACILITY_VIEW)
     follow_up = request.GET.get("follow_up", "")
     overdue = request.GET.get("overdue") == "1"
     today = timezone.localdate()
@@ -560,8 +527,8 @@ def inspection_list(request):
 def inspection_create(request, pk):
     facility = selectors.facility_get(user=request.user, pk=pk, action=Action.FACILITY_INSPECT)
     form = forms.InspectionCreateForm(request.POST or None)
-    if done := _submitted(request, form, partial(services.inspection_create, user=request.user, facility=facility, acting_agency=_acting_agency(request)),
-                          success=_("The inspection has been recorded."), then=lambda inspection: redirect("facilities:inspection", pk=inspection.pk)):
+    if done := submit(request, form, _calling(services.inspection_create, user=request.user, facility=facility, acting_agency=acting_agency_or_none(request)),
+                      success=_("The inspection has been recorded."), then=lambda inspection: redirect("facilities:inspection", pk=inspection.pk)):
         return done
     return _form_page(request, "licence_form.html", form=form, facility=facility,
                       title=_("Record an inspection"), submit=_("Save"), section="inspections")
@@ -584,8 +551,8 @@ def inspection_detail(request, pk):
 def inspection_findings(request, pk):
     inspection = selectors.inspection_get(user=request.user, pk=pk, action=Action.FACILITY_INSPECT)
     form = forms.FindingsForm(request.POST or None, initial={"team": inspection.team})
-    if done := _submitted(request, form, partial(services.inspection_record_findings, user=request.user, inspection=inspection),
-                          success=_("The findings have been recorded."), then=lambda result: redirect("facilities:inspection", pk=inspection.pk)):
+    if done := submit(request, form, _calling(services.inspection_record_findings, user=request.user, inspection=inspection),
+                      success=_("The findings have been recorded."), then=lambda result: redirect("facilities:inspection", pk=inspection.pk)):
         return done
     return _form_page(request, "licence_form.html", form=form, facility=inspection.facility,
                       title=_("Findings of the inspection"), submit=_("Save"), section="inspections")
@@ -596,8 +563,8 @@ def inspection_findings(request, pk):
 def inspection_follow_up(request, pk):
     inspection = selectors.inspection_get(user=request.user, pk=pk, action=Action.FACILITY_INSPECT)
     form = forms.FollowUpForm(request.POST or None)
-    if done := _submitted(request, form, partial(services.inspection_update_follow_up, user=request.user, inspection=inspection),
-                          success=_("The follow-up has been recorded."), then=lambda result: redirect("facilities:inspection", pk=inspection.pk)):
+    if done := submit(request, form, _calling(services.inspection_update_follow_up, user=request.user, inspection=inspection),
+                      success=_("The follow-up has been recorded."), then=lambda result: redirect("facilities:inspection", pk=inspection.pk)):
         return done
     return _form_page(request, "licence_form.html", form=form, facility=inspection.facility,
                       title=_("Follow-up of the required actions"), submit=_("Save"), section="inspections")
@@ -610,7 +577,7 @@ def inspection_follow_up(request, pk):
 @login_required
 @require_GET
 def dashboard(request):
-    _require(request.user, Action.FACILITY_VIEW)
+    require_action(request, Action.FACILITY_VIEW)
     today = timezone.localdate()
     provinces = selectors.occupancy(user=request.user, today=today)
     facilities = [row for province in provinces for row in province.children]

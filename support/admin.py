@@ -26,17 +26,6 @@ from .models import (
 from .services import policy_version_copy
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 def _amount(item: EntitlementItem) -> str:
     amount = "—" if item.default_amount is None else f"{item.default_amount:,}".replace(",", ".") + " ₫"
     if item.amount_confirmed:

@@ -1,5 +1,5 @@
 """Forms for the support pages: thin, the services validate. Errors the services raise are put back
-next to the field they concern (see `apply_service_errors`)."""
+next to the field they concern (see `accounts.formviews.submit`)."""
 
 import uuid
 
@@ -225,28 +225,3 @@ class RepaymentForm(forms.Form):
     paid_on = _date_field(_("Paid on"))
     amount = forms.IntegerField(label=_("Amount (VND)"), min_value=1, widget=forms.NumberInput(attrs=MONEY_ATTRS))
     note = forms.CharField(label=_("Note"), max_length=255, required=False)
-
-
-def apply_service_errors(error: ValidationError, form: forms.Form, prefixed: dict | None = None) -> None:
-    """Put a service's ValidationError next to the fields it names.
-
-    `prefixed` maps a key prefix ("lines.3") to the form that shows it; "lines.3.quantity" goes to that
-    form's `quantity` field, "lines.3" to its non-field errors. Unknown fields go to `form`'s top.
-    """
-    prefixed = prefixed or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for key, errors in error.error_dict.items():
-        target, field = form, key
-        for prefix, sub_form in prefixed.items():
-            if key == prefix:
-                target, field = sub_form, None
-                break
-            if key.startswith(prefix + "."):
-                target, field = sub_form, key[len(prefix) + 1:]
-                break
-        if field == "__all__" or (field is not None and field not in target.fields):
-            field = None
-        for item in errors:
-            target.add_error(field, item)

@@ -15,9 +15,8 @@ Invariants kept here (and tested with random sequences in tests/support/test_pro
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-import pghistory
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, models, transaction
@@ -29,10 +28,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import documents as official
 from accounts.documents import SigningAuthority
-from accounts.models import Agency, Membership, User
+from accounts.formviews import FieldErrors, history_context
+from accounts.models import Agency, User
 from accounts.roles import Action
 from victims.models import Case, CaseChild, Person
 from victims.scoping import memberships_allowing
+from victims.services import acting_membership_for, case_lock
 from victims.text import clean_text
 
 from .eligibility import Situation, check_eligibility, facts_for
@@ -107,22 +108,6 @@ class Usage:
     extension_approved: bool = False
 
 
-@dataclass
-class _Errors:
-    errors: dict = field(default_factory=dict)
-
-    def add(self, key, message, code=None, **params):
-        self.errors.setdefault(key, []).append(ValidationError(message, code=code, params=params or None))
-
-    def raise_if_any(self):
-        if self.errors:
-            raise ValidationError(self.errors)
-
-
-def _history(user):
-    return pghistory.context(user=user.pk)
-
-
 def _text(value: str, key: str, max_length: int) -> str:
     try:
         value = clean_text(value or "")
@@ -142,24 +127,6 @@ def _vnd(amount) -> str:
 
 def _date(day: datetime.date) -> str:
     return day.strftime("%d/%m/%Y")
-
-
-def _acting_membership(user, agency: Agency, action: str) -> Membership:
-    membership = memberships_allowing(user, action).filter(agency=agency).select_related("agency", "agency__type").first()
-    if membership is None:
-        raise PermissionDenied(gettext("You cannot do this for this agency."))
-    return membership
-
-
-def _locked_case(user, case, action: str) -> Case:
-    case_id = case.pk if isinstance(case, Case) else case
-    try:
-        return (
-            Case.objects.visible_to(user, action).select_for_update(of=("self",))
-            .select_related("person", "owning_agency__type", "province").get(pk=case_id)
-        )
-    except (Case.DoesNotExist, ValueError, TypeError):
-        raise Http404("No case matches the given query.") from None
 
 
 def _lock_person(person_id: int) -> Person:
@@ -212,7 +179,7 @@ def remaining_for(person, item: EntitlementItem, *, extended: bool = False) -> i
     return None if limit is None else max(limit - usage.quantity, 0)
 
 
-def _check_limits(errors: _Errors, key: str, item: EntitlementItem, usage: Usage, quantity: int, amount: int,
+def _check_limits(errors: FieldErrors, key: str, item: EntitlementItem, usage: Usage, quantity: int, amount: int,
                   extension: bool) -> None:
     limit = quantity_limit(item, extension or usage.extension_approved)
     if limit is not None and usage.quantity + quantity > limit:
@@ -279,10 +246,10 @@ def support_request_create(
 def _create_requests(*, user, agency, case, person, application_date, lines, documents, in_facility_stay,
                      note, supersedes, key) -> list[SupportRequest]:
     note = _text(note, "note", 2000)
-    with transaction.atomic(), _history(user):
-        _acting_membership(user, agency, Action.SUPPORT_REQUEST)
-        case = _locked_case(user, case, Action.SUPPORT_REQUEST)
-        errors = _Errors()
+    with transaction.atomic(), history_context(user):
+        acting_membership_for(user, agency, Action.SUPPORT_REQUEST)
+        case = case_lock(user, case, Action.SUPPORT_REQUEST)
+        errors = FieldErrors()
         is_child = CaseChild.objects.filter(case=case, person_id=person.pk).exists()
         if person.pk != case.person_id and not is_child:
             raise ValidationError({"person": ValidationError(
@@ -405,7 +372,7 @@ def _check_supersedable(case, person, old: SupportRequest) -> SupportRequest:
     return old
 
 
-def _clean_document(errors: _Errors, index: int, document: DocumentInput) -> DocumentInput:
+def _clean_document(errors: FieldErrors, index: int, document: DocumentInput) -> DocumentInput:
     from .models import DocumentType
 
     key = f"documents.{index}"
@@ -527,7 +494,7 @@ def support_request_decide(
     """
     note = _text(note, "note", 2000)
     signer_title = _text(signer_title, "signer_title", 120)
-    with transaction.atomic(), _history(user):
+    with transaction.atomic(), history_context(user):
         try:
             request = (
                 SupportRequest.objects.visible_to(user, Action.SUPPORT_DECIDE)
@@ -551,7 +518,7 @@ def support_request_decide(
             raise PermissionDenied(gettext("You cannot decide a request you made yourself."))
         _lock_person(request.person_id)
 
-        errors = _Errors()
+        errors = FieldErrors()
         today = timezone.localdate()
         decision_date = decision_date or today
         if decision_date > today:
@@ -612,7 +579,7 @@ def support_request_decide(
         return decision
 
 
-def _decide_line(errors: _Errors, line: SupportRequestLine, given: LineDecisionInput | None, request) -> None:
+def _decide_line(errors: FieldErrors, line: SupportRequestLine, given: LineDecisionInput | None, request) -> None:
     key = f"lines.{line.pk}"
     item = line.item
     if given is None or given.decision not in LineDecision.values:
@@ -663,7 +630,7 @@ def _decide_line(errors: _Errors, line: SupportRequestLine, given: LineDecisionI
 
 def decision_requeue_pdf(*, user: User, decision: SupportDecision) -> SupportDecision:
     """Render a decision's PDF again (after a failure), for users who may see the decision."""
-    with transaction.atomic(), _history(user):
+    with transaction.atomic(), history_context(user):
         try:
             decision = SupportDecision.objects.visible_to(user, Action.SUPPORT_VIEW).select_for_update(
                 of=("self",)).get(pk=decision.pk)
@@ -698,7 +665,7 @@ def delivery_record(
             raise ValidationError({"idempotency_key": _("This form has already been used. Open a new form.")})
         return existing
     try:
-        with transaction.atomic(), _history(user):
+        with transaction.atomic(), history_context(user):
             return _record_delivery(
                 user=user, agency=agency, line=line, delivered_on=delivered_on, method=method, quantity=quantity,
                 amount=amount, delivered_by_name=delivered_by_name, receipt_number=receipt_number,
@@ -712,7 +679,7 @@ def delivery_record(
 
 def _record_delivery(*, user, agency, line, delivered_on, method, quantity, amount, delivered_by_name,
                      receipt_number, receipt_scan, note, key) -> Delivery:
-    _acting_membership(user, agency, Action.SUPPORT_DELIVER)
+    acting_membership_for(user, agency, Action.SUPPORT_DELIVER)
     try:
         line = (
             SupportRequestLine.objects.visible_to(user, Action.SUPPORT_DELIVER)
@@ -721,7 +688,7 @@ def _record_delivery(*, user, agency, line, delivered_on, method, quantity, amou
     except SupportRequestLine.DoesNotExist:
         raise Http404("No approved item matches the given query.") from None
     request = line.request
-    errors = _Errors()
+    errors = FieldErrors()
     if request.status not in (RequestStatus.APPROVED, RequestStatus.PARTLY_APPROVED) or not line.is_approved:
         raise ValidationError({"line": ValidationError(
             _("Only approved items of a decision in force can be delivered or paid."), code="not_approved",
@@ -783,10 +750,10 @@ def loan_create(
         if existing.recorded_by_id != user.pk:
             raise ValidationError({"idempotency_key": _("This form has already been used. Open a new form.")})
         return existing
-    with transaction.atomic(), _history(user):
-        _acting_membership(user, agency, Action.SUPPORT_DELIVER)
-        case = _locked_case(user, case, Action.SUPPORT_DELIVER)
-        errors = _Errors()
+    with transaction.atomic(), history_context(user):
+        acting_membership_for(user, agency, Action.SUPPORT_DELIVER)
+        case = case_lock(user, case, Action.SUPPORT_DELIVER)
+        errors = FieldErrors()
         if lender not in Lender.values:
             errors.add("lender", _("Choose the lender."), code="invalid")
         lender_name = _text(lender_name, "lender_name", 255)
@@ -833,7 +800,7 @@ def _locked_loan(user, loan) -> Loan:
 
 
 def loan_update_status(*, user: User, loan: Loan, status: str, disbursed_on: datetime.date | None = None) -> Loan:
-    with transaction.atomic(), _history(user):
+    with transaction.atomic(), history_context(user):
         loan = _locked_loan(user, loan)
         if status not in LOAN_TRANSITIONS.get(loan.status, frozenset()):
             raise ValidationError({"status": ValidationError(
@@ -859,9 +826,9 @@ def loan_repayment_record(
     *, user: User, loan: Loan, paid_on: datetime.date, amount: int, note: str = "",
 ) -> LoanRepayment:
     """Record a repayment; the loan is repaid when the repayments reach its amount, never beyond."""
-    with transaction.atomic(), _history(user):
+    with transaction.atomic(), history_context(user):
         loan = _locked_loan(user, loan)
-        errors = _Errors()
+        errors = FieldErrors()
         if loan.status not in (LoanStatus.DISBURSED, LoanStatus.OVERDUE):
             raise ValidationError({"__all__": ValidationError(
                 _("Repayments are recorded for a disbursed loan."), code="not_disbursed",
@@ -899,9 +866,9 @@ def policy_version_copy(
     """Start a new version (e.g. a new finance circular) as a copy of `source` from `valid_from`:
     same catalogue, parameters and legal basis, to be edited. `source` ends the day before, if it was
     still in force then. Amounts of the copy are marked to be confirmed."""
-    with transaction.atomic(), _history(user):
+    with transaction.atomic(), history_context(user):
         source = PolicyVersion.objects.select_for_update().get(pk=source.pk)
-        errors = _Errors()
+        errors = FieldErrors()
         if valid_from is None:
             errors.add("valid_from", _("Enter the date."), code="required")
             errors.raise_if_any()

@@ -9,13 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.formviews import submit
 from accounts.roles import Action
 from accounts.web import acting_agency, requires
 from victims.readmodel import log_request_reads
@@ -32,7 +32,6 @@ from .forms import (
     RepaymentForm,
     RequestStartForm,
     RequestSubmitForm,
-    apply_service_errors,
 )
 from .models import (
     DecisionOutcome,
@@ -161,13 +160,31 @@ def request_create(request, case_pk):
 
     lines = LineFormSet(request.POST, prefix="lines", entries=eligible)
     documents = DocumentFormSet(request.POST, request.FILES, prefix="documents")
-    submit = RequestSubmitForm(request.POST)
-    context.update({"lines": lines, "documents": documents, "submit": submit})
-    if not (lines.is_valid() and documents.is_valid() and submit.is_valid()):
-        return render(request, "support/request_form.html", context)
+    submit_form = RequestSubmitForm(request.POST)
+    context.update({"lines": lines, "documents": documents, "submit": submit_form})
+    valid = lines.is_valid() and documents.is_valid() and submit_form.is_valid()
+    chosen = [form for form in lines.forms if form.cleaned_data.get("selected")] if valid else []
+    used_documents = [form for form in documents.forms if form.cleaned_data.get("document_type")] if valid else []
+    prefixed = {f"lines.{i}": form for i, form in enumerate(chosen)}
+    prefixed.update({f"documents.{i}": form for i, form in enumerate(used_documents)})
+    for key in ("application_date", "person", "supersedes"):
+        prefixed[key] = start
+    # "lines" (e.g. no deciding agency) goes on top of the form.
+    if done := submit(request, submit_form, lambda data: services.support_request_create(
+        user=request.user, agency=agency, case=case, person=person, application_date=on,
+        lines=_line_inputs(chosen, eligible), documents=_document_inputs(used_documents),
+        in_facility_stay=start.cleaned_data["in_facility_stay"], note=data["note"], supersedes=superseded,
+        idempotency_key=data["submission_key"],
+    ), valid=valid, prefixed=prefixed, success=lambda created: (
+        _("The request was sent for a decision.") if len(created) == 1 else
+        _("The request was split by deciding authority and sent as %(count)s requests.") % {"count": len(created)}
+    ), then=lambda created: redirect("support:request_detail", pk=created[0].pk)):
+        return done
+    return render(request, "support/request_form.html", context)
 
+
+def _line_inputs(chosen, eligible) -> list:
     items = {entry.item.pk: entry.item for entry in eligible}
-    chosen = [form for form in lines.forms if form.cleaned_data.get("selected")]
     inputs = []
     for form in chosen:
         data = form.cleaned_data
@@ -180,30 +197,15 @@ def request_create(request, case_pk):
             amount=None if form.priced else data.get("amount"),
             extension_requested=bool(data.get("extension_requested")), note=data.get("note") or "",
         ))
-    used_documents = [form for form in documents.forms if form.cleaned_data.get("document_type")]
-    document_inputs = [services.DocumentInput(
+    return inputs
+
+
+def _document_inputs(used_documents) -> list:
+    return [services.DocumentInput(
         document_type=form.cleaned_data["document_type"], number=form.cleaned_data["number"],
         issued_on=form.cleaned_data.get("issued_on"), issued_by=form.cleaned_data.get("issued_by") or "",
         scan=form.cleaned_data.get("scan") or None,
     ) for form in used_documents]
-    try:
-        created = services.support_request_create(
-            user=request.user, agency=agency, case=case, person=person, application_date=on, lines=inputs,
-            documents=document_inputs, in_facility_stay=start.cleaned_data["in_facility_stay"],
-            note=submit.cleaned_data["note"], supersedes=superseded,
-            idempotency_key=submit.cleaned_data["submission_key"],
-        )
-    except ValidationError as error:
-        prefixed = {f"lines.{i}": form for i, form in enumerate(chosen)}
-        prefixed.update({f"documents.{i}": form for i, form in enumerate(used_documents)})
-        for key in ("application_date", "person", "supersedes"):
-            prefixed[key] = start
-        apply_service_errors(error, submit, prefixed)  # "lines" (e.g. no deciding agency) goes on top
-        return render(request, "support/request_form.html", context)
-    messages.success(request, _("The request was sent for a decision.") if len(created) == 1 else
-                     _("The request was split by deciding authority and sent as %(count)s requests.") % {
-                         "count": len(created)})
-    return redirect("support:request_detail", pk=created[0].pk)
 
 
 def _superseded_request(request, case, start):
@@ -270,30 +272,33 @@ def request_decide(request, pk):
     context = {"req": support_request, "line_forms": list(zip(lines, forms, strict=True)), "form": decision_form,
                "name": selectors.display_name(support_request.person, support_request.identity_visible),
                "days_left": selectors.working_days_left(support_request)}
-    if request.method == "GET":
-        return render(request, "support/request_decide.html", context)
-    if not (decision_form.is_valid() and all(form.is_valid() for form in forms)):
-        return render(request, "support/request_decide.html", context)
-    inputs = {line.pk: services.LineDecisionInput(
-        decision=form.cleaned_data["decision"], approved_quantity=form.cleaned_data.get("approved_quantity"),
-        approved_amount=form.cleaned_data.get("approved_amount"), reason=form.cleaned_data.get("reason") or "",
-    ) for line, form in zip(lines, forms, strict=True)}
-    try:
-        decision = services.support_request_decide(
-            user=request.user, request=support_request, lines=inputs, note=decision_form.cleaned_data["note"],
-            decision_date=decision_form.cleaned_data["decision_date"],
-            signing_authority=decision_form.cleaned_data["signing_authority"],
-            signer_title=decision_form.cleaned_data["signer_title"],
-        )
-    except ValidationError as error:
+
+    def decide(data):
+        inputs = {line.pk: services.LineDecisionInput(
+            decision=form.cleaned_data["decision"], approved_quantity=form.cleaned_data.get("approved_quantity"),
+            approved_amount=form.cleaned_data.get("approved_amount"), reason=form.cleaned_data.get("reason") or "",
+        ) for line, form in zip(lines, forms, strict=True)}
+        return services.support_request_decide(user=request.user, request=support_request, lines=inputs,
+                                               note=data["note"], decision_date=data["decision_date"],
+                                               signing_authority=data["signing_authority"],
+                                               signer_title=data["signer_title"])
+
+    def decided_meanwhile(error):
         codes = {e.code for errors in getattr(error, "error_dict", {}).values() for e in errors}
         if "already_decided" in codes:
             messages.info(request, _("This request has already been decided."))
             return redirect("support:request_detail", pk=pk)
-        apply_service_errors(error, decision_form, {f"lines.{line.pk}": form for line, form in zip(lines, forms, strict=True)})
-        return render(request, "support/request_decide.html", context)
-    messages.success(request, _("Decision recorded: %(outcome)s.") % {"outcome": decision.get_outcome_display()})
-    return redirect("support:request_detail", pk=pk)
+        return None
+
+    # Every form is validated, so all errors show at once (not the lines' only after the decision's).
+    valid = request.method == "POST" and all([decision_form.is_valid(), *(form.is_valid() for form in forms)])
+    if done := submit(request, decision_form, decide, valid=valid, refused=decided_meanwhile,
+                      prefixed={f"lines.{line.pk}": form for line, form in zip(lines, forms, strict=True)},
+                      success=lambda decision: _("Decision recorded: %(outcome)s.") % {
+                          "outcome": decision.get_outcome_display()},
+                      then=lambda decision: redirect("support:request_detail", pk=pk)):
+        return done
+    return render(request, "support/request_decide.html", context)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -368,25 +373,16 @@ def delivery_create(request, pk):
     form = DeliveryForm(request.POST or None, request.FILES or None, lines=lines, initial=initial)
     context = {"req": support_request, "form": form, "lines": lines,
                "name": selectors.display_name(support_request.person, support_request.identity_visible)}
-    if request.method == "GET":
-        return render(request, "support/delivery_form.html", context)
-    if not form.is_valid():
-        return render(request, "support/delivery_form.html", context)
-    data = form.cleaned_data
-    line = next(line for line in lines if line.pk == data["line"])
-    try:
-        services.delivery_record(
-            user=request.user, agency=agency, line=line, delivered_on=data["delivered_on"], method=data["method"],
-            quantity=data.get("quantity") or 0, amount=data.get("amount") or 0,
-            delivered_by_name=data.get("delivered_by_name") or "", receipt_number=data.get("receipt_number") or "",
-            receipt_scan=data.get("receipt_scan") or None, note=data.get("note") or "",
-            idempotency_key=data["submission_key"],
-        )
-    except ValidationError as error:
-        apply_service_errors(error, form)
-        return render(request, "support/delivery_form.html", context)
-    messages.success(request, _("The delivery or payment was recorded."))
-    return redirect("support:request_detail", pk=pk)
+    if done := submit(request, form, lambda data: services.delivery_record(
+        user=request.user, agency=agency, line=next(line for line in lines if line.pk == data["line"]),
+        delivered_on=data["delivered_on"], method=data["method"],
+        quantity=data.get("quantity") or 0, amount=data.get("amount") or 0,
+        delivered_by_name=data.get("delivered_by_name") or "", receipt_number=data.get("receipt_number") or "",
+        receipt_scan=data.get("receipt_scan") or None, note=data.get("note") or "",
+        idempotency_key=data["submission_key"],
+    ), success=_("The delivery or payment was recorded."), then=lambda result: redirect("support:request_detail", pk=pk)):
+        return done
+    return render(request, "support/delivery_form.html", context)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -400,22 +396,13 @@ def loan_create(request, case_pk):
     agency = acting_agency(request, Action.SUPPORT_DELIVER)
     form = LoanForm(request.POST or None, initial={"applied_on": timezone.localdate()})
     context = {"case": case, "form": form, "case_name": selectors.display_name(case.person, case.identity_visible)}
-    if request.method == "GET":
-        return render(request, "support/loan_form.html", context)
-    if not form.is_valid():
-        return render(request, "support/loan_form.html", context)
-    data = form.cleaned_data
-    try:
-        loan = services.loan_create(
-            user=request.user, agency=agency, case=case, lender=data["lender"], lender_name=data["lender_name"],
-            amount=data["amount"], term_months=data["term_months"], interest_rate=data.get("interest_rate"),
-            purpose=data["purpose"], applied_on=data["applied_on"], idempotency_key=data["submission_key"],
-        )
-    except ValidationError as error:
-        apply_service_errors(error, form)
-        return render(request, "support/loan_form.html", context)
-    messages.success(request, _("The loan was recorded."))
-    return redirect("support:loan_detail", pk=loan.pk)
+    if done := submit(request, form, lambda data: services.loan_create(
+        user=request.user, agency=agency, case=case, lender=data["lender"], lender_name=data["lender_name"],
+        amount=data["amount"], term_months=data["term_months"], interest_rate=data.get("interest_rate"),
+        purpose=data["purpose"], applied_on=data["applied_on"], idempotency_key=data["submission_key"],
+    ), success=_("The loan was recorded."), then=lambda loan: redirect("support:loan_detail", pk=loan.pk)):
+        return done
+    return render(request, "support/loan_form.html", context)
 
 
 def _loan_context(request, loan, status_form=None, repayment_form=None):
@@ -442,34 +429,24 @@ def loan_detail(request, pk):
 @require_POST
 @requires(Action.SUPPORT_DELIVER)
 def loan_status(request, pk):
-    loan = selectors.loan_get(user=request.user, pk=pk, action=Action.SUPPORT_DELIVER)
-    form = LoanStatusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.loan_update_status(user=request.user, loan=loan, status=form.cleaned_data["status"],
-                                        disbursed_on=form.cleaned_data.get("disbursed_on"))
-        except ValidationError as error:
-            apply_service_errors(error, form)
-        else:
-            messages.success(request, _("The loan's status was updated."))
-            return redirect("support:loan_detail", pk=pk)
-    return render(request, "support/loan_detail.html", _loan_context(request, loan, status_form=form))
+    return _loan_form(request, pk, LoanStatusForm, "status_form", _("The loan's status was updated."),
+                      lambda loan, data: services.loan_update_status(
+                          user=request.user, loan=loan, status=data["status"], disbursed_on=data.get("disbursed_on")))
 
 
 @require_POST
 @requires(Action.SUPPORT_DELIVER)
 def loan_repayment(request, pk):
-    loan = selectors.loan_get(user=request.user, pk=pk, action=Action.SUPPORT_DELIVER)
-    form = RepaymentForm(request.POST)
-    if form.is_valid():
-        try:
-            with transaction.atomic():
-                services.loan_repayment_record(user=request.user, loan=loan, paid_on=form.cleaned_data["paid_on"],
-                                               amount=form.cleaned_data["amount"], note=form.cleaned_data["note"])
-        except ValidationError as error:
-            apply_service_errors(error, form)
-        else:
-            messages.success(request, _("The repayment was recorded."))
-            return redirect("support:loan_detail", pk=pk)
-    return render(request, "support/loan_detail.html", _loan_context(request, loan, repayment_form=form))
+    return _loan_form(request, pk, RepaymentForm, "repayment_form", _("The repayment was recorded."),
+                      lambda loan, data: services.loan_repayment_record(
+                          user=request.user, loan=loan, paid_on=data["paid_on"], amount=data["amount"], note=data["note"]))
 
+
+def _loan_form(request, pk, form_class, name: str, success: str, write):
+    """A form of the loan page: done, back to the page; else the page with the form and its errors."""
+    loan = selectors.loan_get(user=request.user, pk=pk, action=Action.SUPPORT_DELIVER)
+    form = form_class(request.POST)
+    if done := submit(request, form, lambda data: write(loan, data), success=success,
+                      then=lambda result: redirect("support:loan_detail", pk=pk)):
+        return done
+    return render(request, "support/loan_detail.html", _loan_context(request, loan, **{name: form}))

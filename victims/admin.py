@@ -3,20 +3,10 @@ services (validation, scope, history); the admin never edits victim data or the 
 
 from django.contrib import admin
 
+from accounts.admin_base import ReadOnlyAdmin
 from accounts.admin_privacy import VictimDataAdmin
 
 from .models import AccessLog, Case, CaseAccessGrant, EthnicGroup
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(EthnicGroup)

@@ -9,7 +9,6 @@ context, also outside a request (Celery, scripts).
 import datetime
 from collections.abc import Iterable
 
-import pghistory
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Min, Q
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.formviews import FieldErrors, history_context
 from accounts.models import AdministrativeUnit, Agency, Membership, User
 from accounts.roles import Action
 
@@ -81,25 +81,24 @@ INTAKE_KEY_MAX_LENGTH = 64
 # Helpers
 # ---------------------------------------------------------------------------------------------
 
-def _history(user):
-    return pghistory.context(user=user.pk)
-
-
-def _locked_case(user, case, action: str) -> Case:
-    """The case, locked, if the user may act on it; else 404 (never say it exists)."""
+def case_lock(user, case, action: str) -> Case:
+    """The case (or case id), locked (SELECT ... FOR UPDATE), if the user may do `action` on it;
+    else 404 (never say it exists). Every app's services that write on a case start with it."""
     case_id = case.pk if isinstance(case, Case) else case
     try:
         return (
             Case.objects.visible_to(user, action)
             .select_for_update(of=("self",))
-            .select_related("person", "owning_agency")
+            .select_related("person", "owning_agency__type", "province")
             .get(pk=case_id)
         )
-    except Case.DoesNotExist:
+    except (Case.DoesNotExist, ValueError, TypeError):
         raise Http404("No case matches the given query.") from None
 
 
-def _acting_membership(user, agency, action: str) -> Membership:
+def acting_membership_for(user, agency, action: str) -> Membership:
+    """The user's membership of `agency` that allows `action` (the one a write is recorded for);
+    PermissionDenied when there is none."""
     membership = memberships_allowing(user, action).filter(agency=agency).select_related(
         "agency", "agency__type", "agency__jurisdiction"
     ).first()
@@ -125,27 +124,7 @@ def _scoping_province_id(person: Person, agency: Agency) -> int | None:
     return province.pk if province else None
 
 
-class _Errors:
-    """Collects field errors from several objects and checks into one ValidationError."""
-
-    def __init__(self):
-        self.errors: dict = {}
-
-    def add(self, field, message, code=None, **params):
-        self.errors.setdefault(field, []).append(ValidationError(message, code=code, params=params or None))
-
-    def clean(self, obj, exclude=None):
-        try:
-            obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-        except ValidationError as error:
-            self.errors = error.update_error_dict(self.errors)
-
-    def raise_if_any(self):
-        if self.errors:
-            raise ValidationError(self.errors)
-
-
-def _check_birth_before_reception(errors: _Errors, person: Person, received_on) -> None:
+def _check_birth_before_reception(errors: FieldErrors, person: Person, received_on) -> None:
     if not received_on:
         return
     if person.date_of_birth and person.date_of_birth > received_on:
@@ -241,9 +220,9 @@ def case_register_reception(
 
 
 def _register_reception(*, user, agency, key, received_on, **fields) -> Case:
-    with transaction.atomic(), _history(user):
-        _acting_membership(user, agency, Action.CASE_CREATE)
-        errors = _Errors()
+    with transaction.atomic(), history_context(user):
+        acting_membership_for(user, agency, Action.CASE_CREATE)
+        errors = FieldErrors()
         person = Person(
             full_name=fields["full_name"], sex=fields["sex"], date_of_birth=fields["date_of_birth"],
             birth_year=fields["birth_year"], created_by=user,
@@ -278,7 +257,7 @@ def person_update_declaration(*, user: User, person: Person, **fields) -> Person
     unknown = set(fields) - PERSON_DECLARATION_FIELDS
     if unknown:
         raise TypeError(f"Not declaration fields of a person: {sorted(unknown)}")
-    with transaction.atomic(), _history(user):
+    with transaction.atomic(), history_context(user):
         try:
             person = Person.objects.visible_to(user, Action.CASE_EDIT).select_for_update().get(pk=person.pk)
         except Person.DoesNotExist:
@@ -287,7 +266,7 @@ def person_update_declaration(*, user: User, person: Person, **fields) -> Person
             setattr(person, name, value)
         if "date_of_birth" in fields and fields["date_of_birth"] is None and "birth_year" not in fields:
             person.birth_year = None
-        errors = _Errors()
+        errors = FieldErrors()
         errors.clean(person)
         # Person-wide writes reach only the cases this actor may edit: another agency's case of the
         # same person keeps its province (and so its scope) until that agency changes it.
@@ -310,11 +289,11 @@ def case_update_declaration(*, user: User, case: Case, **fields) -> Case:
     unknown = set(fields) - CASE_DECLARATION_FIELDS
     if unknown:
         raise TypeError(f"Not declaration fields of a case: {sorted(unknown)}")
-    with transaction.atomic(), _history(user):
-        case = _locked_case(user, case, Action.CASE_EDIT)
+    with transaction.atomic(), history_context(user):
+        case = case_lock(user, case, Action.CASE_EDIT)
         for name, value in fields.items():
             setattr(case, name, value)
-        errors = _Errors()
+        errors = FieldErrors()
         errors.clean(case)
         if "received_on" in fields and not errors.errors.get("received_on"):
             _check_birth_before_reception(errors, case.person, case.received_on)
@@ -335,9 +314,9 @@ def case_add_child(
     unknown = set(identity) - PERSON_DECLARATION_FIELDS
     if unknown:
         raise TypeError(f"Not declaration fields of a person: {sorted(unknown)}")
-    with transaction.atomic(), _history(user):
-        case = _locked_case(user, case, Action.CASE_EDIT)
-        errors = _Errors()
+    with transaction.atomic(), history_context(user):
+        case = case_lock(user, case, Action.CASE_EDIT)
+        errors = FieldErrors()
         child = Person(
             full_name=full_name, sex=sex, date_of_birth=date_of_birth, birth_year=birth_year,
             created_by=user, **identity,
@@ -371,8 +350,8 @@ def consent_record(
     note: str = "",
 ) -> Consent:
     """Record consent to share information (or its refusal). A minor's consent needs a guardian."""
-    with transaction.atomic(), _history(user):
-        case = _locked_case(user, case, Action.CASE_EDIT)
+    with transaction.atomic(), history_context(user):
+        case = case_lock(user, case, Action.CASE_EDIT)
         person = person or case.person
         if person.pk != case.person_id and not case.children.filter(person_id=person.pk).exists():
             raise ValidationError({"person": _("This person is not in the case.")})
@@ -382,7 +361,7 @@ def consent_record(
             guardian_name=guardian_name, guardian_relationship=guardian_relationship, note=note,
             recorded_by=user,
         )
-        errors = _Errors()
+        errors = FieldErrors()
         errors.clean(consent)
         if consent.recorded_on > timezone.localdate():
             errors.add("recorded_on", _("This date cannot be in the future."))
@@ -407,8 +386,8 @@ def consent_record(
 
 def verification_request(*, user: User, case: Case, police_agency: Agency, note: str = "") -> VerificationRequest:
     """Ask a police unit to verify and identify the person. The unit gets access to the case."""
-    with transaction.atomic(), _history(user):
-        case = _locked_case(user, case, Action.CASE_EDIT)
+    with transaction.atomic(), history_context(user):
+        case = case_lock(user, case, Action.CASE_EDIT)
         police = Agency.objects.filter(pk=police_agency.pk, is_active=True, type__code=POLICE).first()
         if police is None:
             raise ValidationError({"police_agency": _("Choose an active police unit.")})
@@ -418,7 +397,7 @@ def verification_request(*, user: User, case: Case, police_agency: Agency, note:
                 code="invalid_status",
             )})
         request = VerificationRequest(case=case, police_agency=police, note=note, requested_by=user)
-        errors = _Errors()
+        errors = FieldErrors()
         errors.clean(request)
         errors.raise_if_any()
         request.save()
@@ -443,8 +422,8 @@ def identification_record_outcome(
     Only caseworkers of a police unit asked to verify this case, or of the owning agency when it is
     a police unit, may record it.
     """
-    with transaction.atomic(), _history(user):
-        case = _locked_case(user, case, Action.CASE_VERIFY)
+    with transaction.atomic(), history_context(user):
+        case = case_lock(user, case, Action.CASE_VERIFY)
         requests = VerificationRequest.objects.filter(case=case)
         if request is not None and not requests.filter(pk=request.pk).exists():
             raise ValidationError({"request": _("This verification request is not for this case.")})
@@ -468,7 +447,7 @@ def identification_record_outcome(
         )
         if scan is not None:
             record.scan = scan
-        errors = _Errors()
+        errors = FieldErrors()
         errors.clean(record)
         errors.raise_if_any()
         target = OUTCOME_STATUS[outcome]
@@ -487,8 +466,8 @@ def identification_record_outcome(
 def case_transition(*, user: User, case: Case, to_status: str, reason: str = "") -> StatusTransition:
     """Move a case along the state machine (victims.workflow) with a reason."""
     reason = _text(reason, "reason", 2000)
-    with transaction.atomic(), _history(user):
-        case = _locked_case(user, case, Action.CASE_EDIT)
+    with transaction.atomic(), history_context(user):
+        case = case_lock(user, case, Action.CASE_EDIT)
         if to_status in ENTERED_BY_IDENTIFICATION_OUTCOME:
             raise ValidationError({"to_status": ValidationError(
                 _("A case becomes %(to)s only when the police record the identification outcome."),
@@ -520,8 +499,8 @@ def reintegration_plan_create(
     family_assessment: str = "", goals: str = "", safe_escort: bool = False,
 ) -> ReintegrationPlan:
     """Plan the return and the follow-up: monthly visits by default, for at most 24 months."""
-    with transaction.atomic(), _history(user):
-        case = _locked_case(user, case, Action.CASE_EDIT)
+    with transaction.atomic(), history_context(user):
+        case = case_lock(user, case, Action.CASE_EDIT)
         if case.status not in PLAN_STATUSES:
             raise ValidationError({"case": ValidationError(
                 _("A reintegration plan is made for an identified victim, in support or in follow-up."),
@@ -534,7 +513,7 @@ def reintegration_plan_create(
             responsible_agency=responsible_agency or case.owning_agency,
             family_assessment=family_assessment, goals=goals, safe_escort=safe_escort, created_by=user,
         )
-        errors = _Errors()
+        errors = FieldErrors()
         errors.clean(plan)
         if not errors.errors:
             if plan.starts_on < case.received_on:
@@ -560,8 +539,8 @@ def followup_visit_record(
     next_visit_on: datetime.date | None = None,
 ) -> FollowUpVisit:
     """Record a home visit. The next one is due a visit interval later, within the follow-up period."""
-    with transaction.atomic(), _history(user):
-        case = _locked_case(user, case, Action.CASE_EDIT)
+    with transaction.atomic(), history_context(user):
+        case = case_lock(user, case, Action.CASE_EDIT)
         if case.status != Status.FOLLOW_UP:
             raise ValidationError({"case": ValidationError(
                 _("Visits are recorded during reintegration follow-up."), code="invalid_status",
@@ -571,7 +550,7 @@ def followup_visit_record(
             case=case, plan=plan, visited_on=visited_on, visitors=visitors, place=place,
             findings=findings, next_visit_on=next_visit_on, recorded_by=user,
         )
-        errors = _Errors()
+        errors = FieldErrors()
         errors.clean(visit)
         if not errors.errors:
             if visited_on > timezone.localdate():
@@ -602,13 +581,13 @@ def case_close(
     *, user: User, case: Case, reason: str, reason_detail: str = "", closed_on: datetime.date | None = None,
 ) -> CaseClosure:
     """Close a case with a reason. Closed is final."""
-    with transaction.atomic(), _history(user):
-        case = _locked_case(user, case, Action.CASE_EDIT)
+    with transaction.atomic(), history_context(user):
+        case = case_lock(user, case, Action.CASE_EDIT)
         closure = CaseClosure(
             case=case, reason=reason, reason_detail=reason_detail,
             closed_on=closed_on or timezone.localdate(), closed_by=user,
         )
-        errors = _Errors()
+        errors = FieldErrors()
         errors.clean(closure, exclude=["case"])
         if not errors.errors:
             if closure.closed_on > timezone.localdate():
@@ -634,9 +613,9 @@ def case_grant_access(
     expires_at: datetime.datetime | None = None,
 ) -> CaseAccessGrant:
     """Share one case with another agency or one user (referral, assignment), with a reason."""
-    with transaction.atomic(), _history(user):
-        case = _locked_case(user, case, Action.CASE_GRANT)
-        errors = _Errors()
+    with transaction.atomic(), history_context(user):
+        case = case_lock(user, case, Action.CASE_GRANT)
+        errors = FieldErrors()
         actions = set(actions or ())
         if (grantee_agency is None) == (grantee_user is None):
             errors.add("grantee_agency", _("Choose either an agency or a user to share the case with."),
@@ -664,7 +643,7 @@ def case_grant_access(
 
 
 def case_revoke_grant(*, user: User, grant: CaseAccessGrant) -> CaseAccessGrant:
-    with transaction.atomic(), _history(user):
+    with transaction.atomic(), history_context(user):
         try:
             grant = (
                 CaseAccessGrant.objects.visible_to(user, Action.CASE_GRANT)

@@ -10,11 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
 from victims.models import Case, Person
+from victims.models.querysets import CaseScopedQuerySet
 from victims.text import CleanTextModel
 
 from .choices import DeliveryMethod, Lender, LoanStatus
 from .policy import history_trackers
-from .querysets import CaseScopedQuerySet, LineScopedQuerySet, LoanScopedQuerySet
+from .querysets import LineScopedQuerySet, LoanScopedQuerySet
 from .requests import SCAN_EXTENSIONS, SupportRequestLine, _random_name, validate_scan_size
 
 

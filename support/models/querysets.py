@@ -1,4 +1,6 @@
-"""Scoped querysets: support data is visible through the case it belongs to (victims.scoping)."""
+"""Scoped querysets: support data is visible through the case it belongs to (victims.scoping).
+
+Models with a `case` foreign key (requests, loans) use victims' `CaseScopedQuerySet`."""
 
 from django.db import models
 
@@ -7,13 +9,6 @@ def _visible_cases(user, action: str):
     from victims.models import Case
 
     return Case.objects.visible_to(user, action)
-
-
-class CaseScopedQuerySet(models.QuerySet):
-    """Models with a `case` foreign key (requests, loans)."""
-
-    def visible_to(self, user, action: str):
-        return self.filter(case__in=_visible_cases(user, action))
 
 
 class RequestScopedQuerySet(models.QuerySet):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.documents.signing import SigningAuthority
 from accounts.models import Agency
 from victims.models import Case, Person
+from victims.models.querysets import CaseScopedQuerySet
 from victims.text import CleanTextModel
 
 from .choices import (
@@ -26,7 +27,7 @@ from .choices import (
     RequestStatus,
 )
 from .policy import EntitlementItem, PolicyVersion, history_trackers
-from .querysets import CaseScopedQuerySet, RequestScopedQuerySet
+from .querysets import RequestScopedQuerySet
 
 MAX_SCAN_BYTES = 10 * 1024 * 1024
 SCAN_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]

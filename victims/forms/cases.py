@@ -1,17 +1,16 @@
 """Forms of the case pages: the list filters and the actions on a case. They parse; services decide.
 
 Field names match the keyword arguments of the services, so a `ValidationError` from a service lands
-next to the field it is about (`apply_service_errors`).
+next to the field it is about (`accounts.formviews.submit`).
 """
 
 import datetime
-import uuid
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.formviews import OneTimeForm
 from accounts.models import AdministrativeUnit, Agency
 from accounts.roles import Action
 from accounts.text import nfc
@@ -72,27 +71,6 @@ def searchable(field: forms.Field) -> forms.Field:
     """Marks a long picker for tom-select (static/js/victims.js)."""
     field.widget.attrs["data-searchable"] = "true"
     return field
-
-
-def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's field errors next to the form's fields; the rest on top of the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        target = field if field in form.fields and field != NON_FIELD_ERRORS else None
-        form.add_error(target, errors)
-
-
-class OneTimeForm(forms.Form):
-    """A hidden one-time token: a form sent twice (double click, resend) is acted on once."""
-
-    form_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("form_token", uuid.uuid4().hex)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ it. Labels and help texts come from the models, so the UI and the change history
 """
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -102,27 +101,6 @@ def checkboxes(choices, text, required=False):
         label=text, choices=choices, required=required,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
-
-
-def apply_errors(form: forms.Form, error: ValidationError, aliases: dict[str, str] | None = None) -> None:
-    """Show a service's errors next to the form's fields; the others go above the form.
-
-    `aliases` moves an error onto the field that caused it in this step (e.g. a date of birth after
-    a reception date that this step changes is shown next to the reception date).
-    """
-    aliases = aliases or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        field = aliases.get(field, field)
-        if field == NON_FIELD_ERRORS or field not in form.fields:
-            field = None
-        elif field in form.errors:
-            errors = [e for e in errors if e.message not in {str(m) for m in form.errors[field]}]
-            if not errors:
-                continue
-        form.add_error(field, errors)
 
 
 class WizardForm(forms.Form):

@@ -9,7 +9,6 @@ scope through the selectors (404: the case does not exist for this user).
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -18,7 +17,9 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_POST
 
+from accounts.formviews import submit
 from accounts.roles import Action
+from accounts.web import require_action
 from victims import selectors, services
 from victims.forms import cases as forms
 from victims.models import CaseAccessGrant
@@ -28,30 +29,17 @@ from .cases import (
     VERIFICATION_STATUSES,
     case_url,
     log_case_view,
-    require_role,
 )
-
-FORM_TOKEN_SECONDS = 6 * 60 * 60
-
-
-def _claim_form_token(token: str) -> bool:
-    """True the first time a form's token is sent; a second send (double click) is not acted on."""
-    if not token:
-        return True
-    return cache.add(f"victims:form-token:{token}", 1, FORM_TOKEN_SECONDS)
-
-
-def _release_form_token(token: str) -> None:
-    if token:
-        cache.delete(f"victims:form-token:{token}")
 
 
 class CaseActionView(LoginRequiredMixin, View):
-    """One action on one case. Subclasses set the form, the role action and call their service."""
+    """One action on one case. Subclasses set the form, the role action and the service; the form's
+    fields are the service's keyword arguments (override `perform` where they are not)."""
 
     http_method_names = ["get", "post"]
     action: str = Action.CASE_EDIT  # the role action, and the scope the case is fetched in
     form_class: type = None
+    service = None  # services.<noun>_<verb>(user=, case=, **the form's fields)
     title = ""
     submit_label = gettext_lazy("Save")
     success_message = ""
@@ -63,7 +51,7 @@ class CaseActionView(LoginRequiredMixin, View):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        require_role(request.user, self.action)
+        require_action(request, self.action)
         self.case = selectors.case_get(user=request.user, pk=kwargs["pk"], action=self.action)
         self.check(request)
         return super().dispatch(request, *args, **kwargs)
@@ -82,27 +70,14 @@ class CaseActionView(LoginRequiredMixin, View):
 
     def post(self, request, pk):
         form = self.get_form(request.POST, request.FILES)
-        if form.is_valid():
-            token = form.cleaned_data.get("form_token", "")
-            if not _claim_form_token(token):
-                messages.info(request, _("This form was already sent; it was saved once."))
-                return redirect(case_url(self.case))
-            try:
-                self.perform(form)
-            except ValidationError as error:
-                _release_form_token(token)
-                forms.apply_service_errors(form, error)
-            except BaseException:
-                _release_form_token(token)
-                raise
-            else:
-                if self.success_message:
-                    messages.success(request, self.success_message)
-                return redirect(case_url(self.case))
+        if done := submit(request, form, lambda data: self.perform(form), success=self.success_message,
+                          then=lambda result: redirect(case_url(self.case))):
+            return done
         return self.render(request, form, status=200)
 
     def perform(self, form) -> None:
-        raise NotImplementedError
+        data = {name: value for name, value in form.cleaned_data.items() if name != "form_token"}
+        type(self).service(user=self.request.user, case=self.case, **data)
 
     def not_available(self) -> str:
         """Why the action cannot be done in the case's current status ('' when it can)."""
@@ -127,15 +102,11 @@ class CaseActionView(LoginRequiredMixin, View):
 
 class VerificationRequestView(CaseActionView):
     form_class = forms.VerificationRequestForm
+    service = services.verification_request
     title = gettext_lazy("Request verification from a police unit")
     submit_label = gettext_lazy("Send the request")
     success_message = gettext_lazy("The police unit has been asked to verify and identify the person.")
     allowed_statuses = VERIFICATION_STATUSES
-
-    def perform(self, form):
-        data = form.cleaned_data
-        services.verification_request(user=self.request.user, case=self.case,
-                                      police_agency=data["police_agency"], note=data["note"])
 
 
 class IdentificationOutcomeView(CaseActionView):
@@ -170,6 +141,7 @@ class IdentificationOutcomeView(CaseActionView):
 
 class TransitionView(CaseActionView):
     form_class = forms.TransitionForm
+    service = services.case_transition
     title = gettext_lazy("Change the status")
     submit_label = gettext_lazy("Change the status")
     success_message = gettext_lazy("The status has been changed.")
@@ -190,62 +162,39 @@ class TransitionView(CaseActionView):
             }
         return ""
 
-    def perform(self, form):
-        data = form.cleaned_data
-        services.case_transition(user=self.request.user, case=self.case, to_status=data["to_status"],
-                                 reason=data["reason"])
-
 
 class ReintegrationPlanView(CaseActionView):
     form_class = forms.ReintegrationPlanForm
+    service = services.reintegration_plan_create
     title = gettext_lazy("Reintegration plan")
     submit_label = gettext_lazy("Save the plan")
     success_message = gettext_lazy("The reintegration plan has been saved.")
     allowed_statuses = PLAN_STATUSES
 
-    def perform(self, form):
-        data = form.cleaned_data
-        services.reintegration_plan_create(
-            user=self.request.user, case=self.case, starts_on=data["starts_on"], ends_on=data["ends_on"],
-            visit_interval_months=data["visit_interval_months"],
-            responsible_agency=data["responsible_agency"], family_assessment=data["family_assessment"],
-            goals=data["goals"], safe_escort=data["safe_escort"],
-        )
-
 
 class FollowUpVisitView(CaseActionView):
     form_class = forms.FollowUpVisitForm
+    service = services.followup_visit_record
     title = gettext_lazy("Record a follow-up visit")
     submit_label = gettext_lazy("Record the visit")
     success_message = gettext_lazy("The follow-up visit has been recorded.")
     allowed_statuses = frozenset({Status.FOLLOW_UP})
 
-    def perform(self, form):
-        data = form.cleaned_data
-        services.followup_visit_record(
-            user=self.request.user, case=self.case, visited_on=data["visited_on"],
-            visitors=data["visitors"], place=data["place"], findings=data["findings"],
-            next_visit_on=data["next_visit_on"],
-        )
-
 
 class CloseCaseView(CaseActionView):
     form_class = forms.ClosureForm
+    service = services.case_close
     title = gettext_lazy("Close the case")
     submit_label = gettext_lazy("Close the case")
     success_message = gettext_lazy("The case has been closed.")
     confirm = gettext_lazy("Close this case? A closed case cannot be reopened.")
     allowed_statuses = frozenset(Status) - {Status.CLOSED}
 
-    def perform(self, form):
-        data = form.cleaned_data
-        services.case_close(user=self.request.user, case=self.case, reason=data["reason"],
-                            reason_detail=data["reason_detail"], closed_on=data["closed_on"])
-
 
 class GrantView(CaseActionView):
     action = Action.CASE_GRANT
     form_class = forms.GrantForm
+    service = services.case_grant_access
     title = gettext_lazy("Share the case with another agency")
     submit_label = gettext_lazy("Share the case")
     success_message = gettext_lazy("The case has been shared.")
@@ -253,19 +202,12 @@ class GrantView(CaseActionView):
     def form_kwargs(self):
         return {"case": self.case}
 
-    def perform(self, form):
-        data = form.cleaned_data
-        services.case_grant_access(
-            user=self.request.user, case=self.case, grantee_agency=data["grantee_agency"],
-            actions=data["actions"], reason=data["reason"], expires_at=data["expires_at"],
-        )
-
 
 @login_required
 @require_POST
 def revoke_grant(request, pk, grant_pk):
     """End an agency's access to the case (POST only; the button asks for confirmation)."""
-    require_role(request.user, Action.CASE_GRANT)
+    require_action(request, Action.CASE_GRANT)
     case = selectors.case_get(user=request.user, pk=pk, action=Action.CASE_GRANT)
     grant = CaseAccessGrant.objects.visible_to(request.user, Action.CASE_GRANT).filter(
         case_id=case.pk, pk=grant_pk,

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.roles import Action
+from accounts.web import require_action
 from victims import selectors
 from victims.forms.cases import SORT_FIELDS, CaseFilterForm, transition_targets
 from victims.models import (
@@ -63,12 +64,6 @@ VERIFICATION_STATUSES = frozenset({Status.RECEIVED, Status.UNDER_IDENTIFICATION,
 # Helpers shared with the action views
 # ---------------------------------------------------------------------------------------------
 
-def require_role(user, action: str) -> None:
-    """403 when the acting role does not allow this kind of action (whatever the case)."""
-    if not user.can(action):
-        raise PermissionDenied
-
-
 def log_case_view(request, case: Case, action: str = LOG_VIEW) -> None:
     log_request_reads(request, [case], action)
 
@@ -107,7 +102,7 @@ def _sort_links(current: str, allowed: set[str]) -> dict[str, str]:
 @require_GET
 def case_list(request):
     """Cases the user may see: search, filters and sort in the URL, masked names where due."""
-    require_role(request.user, Action.CASE_VIEW)
+    require_action(request, Action.CASE_VIEW)
     form = CaseFilterForm(request.GET or None, user=request.user)
     if form.is_bound:
         form.is_valid()  # invalid filters are ignored and shown next to their field
@@ -133,7 +128,7 @@ def case_list(request):
 @require_GET
 def followups_overdue(request):
     """The warning list: cases in follow-up whose next home visit is past due."""
-    require_role(request.user, Action.CASE_VIEW)
+    require_action(request, Action.CASE_VIEW)
     today = timezone.localdate()
     cases = selectors.followups_overdue(request.user, today)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -228,7 +223,7 @@ def case_page_context(request, case: Case) -> dict:
 @login_required
 @require_GET
 def case_detail(request, pk):
-    require_role(request.user, Action.CASE_VIEW)
+    require_action(request, Action.CASE_VIEW)
     case = selectors.case_get(user=request.user, pk=pk)
     log_case_view(request, case)
     return render(request, "victims/case_detail.html", case_page_context(request, case))
@@ -238,7 +233,7 @@ def case_detail(request, pk):
 @require_GET
 def case_access_log(request, pk):
     """Who opened this file, all of it: for the managers of the agency that owns the case."""
-    require_role(request.user, Action.CASE_VIEW_ACCESS_LOG)
+    require_action(request, Action.CASE_VIEW_ACCESS_LOG)
     case = selectors.case_get(user=request.user, pk=pk)
     if not selectors.can_view_access_log(request.user, case):
         raise PermissionDenied
@@ -252,7 +247,7 @@ def case_access_log(request, pk):
 @require_GET
 def outcome_scan(request, pk, outcome_pk):
     """The scanned confirming document: only here (never under MEDIA_URL), scoped and logged."""
-    require_role(request.user, Action.CASE_VIEW_IDENTITY)
+    require_action(request, Action.CASE_VIEW_IDENTITY)
     case = selectors.case_get(user=request.user, pk=pk, action=Action.CASE_VIEW_IDENTITY)
     outcome = (
         IdentificationOutcome.objects.visible_to(request.user, Action.CASE_VIEW_IDENTITY)
@@ -273,6 +268,6 @@ def outcome_scan(request, pk, outcome_pk):
 @require_GET
 def refused_attempts(request):
     """The agency's managers see who was refused a victim-data page (ids tried, never names)."""
-    require_role(request.user, Action.CASE_VIEW_ACCESS_LOG)
+    require_action(request, Action.CASE_VIEW_ACCESS_LOG)
     page = Paginator(selectors.refused_attempts(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "victims/refused_attempts.html", {"page": page, "tab": "refused"})

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.formviews import apply_service_errors, submit
 from accounts.models import AdministrativeUnit
 from accounts.roles import Action
 
@@ -183,22 +184,22 @@ def intake_start(request):
     agency = membership.agency
     if request.method == "POST":
         form = forms.ReceptionForm(request.POST)
+
+        def someone_elses_form(error):
+            """The token is of another reception: this form gets a fresh one, with the errors on it."""
+            if "idempotency_key" not in getattr(error, "error_dict", {}):
+                return None
+            fresh = _with_new_token(request.POST)
+            apply_service_errors(fresh, error)
+            return render(request, "victims/intake/start.html", {"form": fresh, "agency": agency})
+
         if "token" in form.errors:
-            form = _with_new_token(request.POST)
-        elif form.is_valid():
-            try:
-                case = services.case_register_reception(
-                    user=request.user, agency=agency, idempotency_key=form.cleaned_data["token"].hex,
-                    **form.service_fields(),
-                )
-            except ValidationError as error:
-                if "idempotency_key" in getattr(error, "error_dict", {}):
-                    form = _with_new_token(request.POST)  # someone else's form: this one gets a fresh token
-                forms.apply_errors(form, error, form.error_aliases)
-            else:
-                messages.success(request, _("The reception has been registered: case %(number)s.") % {
-                    "number": case.case_number})
-                return redirect(step_url(case, IDENTITY))
+            form = _with_new_token(request.POST)  # shown again with a fresh token, not saved
+        elif done := submit(request, form, lambda data: services.case_register_reception(
+            user=request.user, agency=agency, idempotency_key=data["token"].hex, **form.service_fields(),
+        ), refused=someone_elses_form, success=lambda case: _("The reception has been registered: case %(number)s.") % {
+            "number": case.case_number}, then=lambda case: redirect(step_url(case, IDENTITY))):
+            return done
     else:
         form = forms.ReceptionForm(initial={
             "token": uuid.uuid4().hex, "received_on": timezone.localdate(),
@@ -252,17 +253,11 @@ def intake_step(request, pk, step):
         kwargs["commune_search_url"] = reverse("victims:intake_communes")
     if request.method == "POST":
         form = form_class(request.POST, **kwargs)
-        if form.is_valid():
-            try:
-                if target == "person":
-                    services.person_update_declaration(user=request.user, person=obj, **form.cleaned_data)
-                else:
-                    services.case_update_declaration(user=request.user, case=obj, **form.cleaned_data)
-            except ValidationError as error:
-                forms.apply_errors(form, error, getattr(form, "error_aliases", None))
-            else:
-                messages.success(request, _("Saved."))
-                return redirect(_next_url(request, case, step))
+        service = services.person_update_declaration if target == "person" else services.case_update_declaration
+        if done := submit(request, form, lambda data: service(user=request.user, **{target: obj}, **data),
+                          success=_("Saved."),
+                          then=lambda result: redirect(_next_url(request, case, step))):
+            return done
     else:
         form = form_class(initial=form_class.initial_from(obj), **kwargs)
         _log_view(request, case)
@@ -273,17 +268,17 @@ def _children_step(request, case: Case, step: Step):
     """Each accompanying child is a person of their own, linked to the case."""
     if request.method == "POST":
         form = forms.ChildForm(request.POST)
-        if form.is_valid():
-            try:
-                services.case_add_child(user=request.user, case=case, **form.cleaned_data)
-            except ValidationError as error:
-                if _is_duplicate_child(error):  # a double submit: the child is in the list already
-                    messages.info(request, _("This child is already registered in this case."))
-                    return redirect(step_url(case, step.slug))
-                forms.apply_errors(form, error, form.error_aliases)
-            else:
-                messages.success(request, _("The child has been added."))
-                return redirect(step_url(case, step.slug))
+
+        def already_there(error):  # a double submit: the child is in the list already
+            if not _is_duplicate_child(error):
+                return None
+            messages.info(request, _("This child is already registered in this case."))
+            return redirect(step_url(case, step.slug))
+
+        if done := submit(request, form, lambda data: services.case_add_child(user=request.user, case=case, **data),
+                          refused=already_there, success=_("The child has been added."),
+                          then=lambda result: redirect(step_url(case, step.slug))):
+            return done
     else:
         form = forms.ChildForm()
         _log_view(request, case)
@@ -303,15 +298,10 @@ def _consent_step(request, case: Case, step: Step):
     persons = [case.person, *(link.person for link in case.children.select_related("person").order_by("pk"))]
     if request.method == "POST":
         form = forms.ConsentForm(request.POST, persons=persons)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            try:
-                services.consent_record(user=request.user, case=case, **data)
-            except ValidationError as error:
-                forms.apply_errors(form, error)
-            else:
-                messages.success(request, _("The consent has been recorded."))
-                return redirect(_next_url(request, case, step))
+        if done := submit(request, form, lambda data: services.consent_record(user=request.user, case=case, **data),
+                          success=_("The consent has been recorded."),
+                          then=lambda result: redirect(_next_url(request, case, step))):
+            return done
     else:
         form = forms.ConsentForm(persons=persons, initial={"person": case.person.pk})
         _log_view(request, case)
