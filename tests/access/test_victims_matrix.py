@@ -38,6 +38,7 @@ PERSONAS = [
 MATRIX = """
 case_list             GET    -     200  200  200  200  200  200  200  200  403  200  403  302
 followups_overdue     GET    -     200  200  200  200  200  200  200  200  403  200  403  302
+refused_attempts      GET    -     403  403  403  403  200  403  403  403  403  403  403  302
 
 case_detail           GET    home  200  404  200  200  200  200  404  404  403  404  403  302
 case_detail           GET    away  404  404  404  404  404  404  200  200  403  404  403  302

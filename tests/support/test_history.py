@@ -2,20 +2,35 @@
 
 import pytest
 
-from accounts.roles import Role
+from accounts.roles import Action, Role
 from tests.support.factories import LAW53, request_support
-from tests.victims.factories import member
+from tests.victims.factories import agency, member
 from victims.history import HIDDEN, case_history
+from victims.services import case_grant_access
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_case_history_shows_support_requests_without_their_notes_to_statisticians(ls, case):
+def test_a_support_share_without_identity_shows_support_requests_without_their_notes(ls, case):
     request_support(ls, case, [(LAW53, "clothing_set", 1)], note="Nạn nhân đang mang thai.")
-    statistician = member(ls.department, Role.STATISTICIAN)
+    police = agency("police", "lang son", code="CA-LS-H")
+    officer = member(police)
+    case_grant_access(user=ls.caseworker, case=case, grantee_agency=police,
+                      actions=[Action.CASE_VIEW, Action.SUPPORT_VIEW], reason="Phối hợp")
 
-    [event] = [e for e in case_history(statistician, case) if e.pgh_model == "support.SupportRequestEvent"]
+    [event] = [e for e in case_history(officer, case) if e.pgh_model == "support.SupportRequestEvent"]
     assert event.pgh_data["note"] == HIDDEN and event.pgh_data["status"] == "pending"
 
+
+def test_the_statistician_sees_no_support_rows_on_the_history(ls, case):
+    """Statisticians have no support.view: support is not in their scope, on its pages or here."""
+    request_support(ls, case, [(LAW53, "clothing_set", 1)], note="Nạn nhân đang mang thai.")
+    statistician = member(ls.department, Role.STATISTICIAN)
+    assert case_history(statistician, case)
+    assert not [e for e in case_history(statistician, case) if e.pgh_model.startswith("support.")]
+
+
+def test_the_owner_reads_the_support_notes(ls, case):
+    request_support(ls, case, [(LAW53, "clothing_set", 1)], note="Nạn nhân đang mang thai.")
     [event] = [e for e in case_history(ls.caseworker, case) if e.pgh_model == "support.SupportRequestEvent"]
     assert event.pgh_data["note"] == "Nạn nhân đang mang thai."

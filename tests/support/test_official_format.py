@@ -31,10 +31,12 @@ REASON = ("Hộ gia đình chưa có giấy chứng nhận hộ nghèo hợp l�
 @pytest.fixture
 def pdf(ls, case):
     """A decision of 05/02/2026, signed KT. by a deputy director, long enough for two pages."""
-    [request] = request_support(ls, case, [(LAW53, "food_in_facility", 25), (LAW53, "hardship_allowance", 1)],
+    # Regimes 5-6: the provincial department decides them (Law 53/2024).
+    [request] = request_support(ls, case, [(LAW53, "vocational_training", 1, 3_000_000),
+                                           (LAW53, "hardship_allowance", 1)],
                                 stay=True, documents=["poor_household_certificate"])
     lines = {line.pk: LineDecisionInput(
-        decision="approve" if line.item.code == "food_in_facility" else "reject", reason=REASON * 9,
+        decision="approve" if line.item.code == "vocational_training" else "reject", reason=REASON * 9,
     ) for line in request.lines.all()}
     decision = support_request_decide(
         user=ls.approver, request=request, lines=lines, decision_date=datetime.date(2026, 2, 5),
@@ -196,7 +198,8 @@ def test_the_suite_writes_page_1_as_a_png_for_review(pdf):
 
 @pytest.mark.django_db
 def test_the_signing_variant_is_chosen_when_deciding_and_stored_with_the_decision(ls, case, signed_in):
-    [request] = request_support(ls, case, [(LAW53, "clothing_set", 1)])
+    [request] = request_support(ls, case, [(LAW53, "hardship_allowance", 1)],  # the department decides it
+                                documents=["poor_household_certificate"])
     client = signed_in(ls.approver)
     url = reverse("support:request_decide", args=[request.pk])
     page = client.get(url)
