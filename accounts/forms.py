@@ -1,5 +1,18 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+
+
+class LoginForm(AuthenticationForm):
+    """The password step; accounts of machine roles (the partner API) never sign in to the pages."""
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not user.may_use_browser:
+            raise forms.ValidationError(
+                _("This account is for the partner API only and cannot sign in to the web pages."),
+                code="machine_account",
+            )
 
 
 class TokenForm(forms.Form):

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .roles import STAFF_ROLES, Role, role_allows
+from .roles import MACHINE_ROLES, STAFF_ROLES, Role, role_allows
 from .text import fold, nfc
 
 
@@ -162,10 +162,18 @@ class User(AbstractUser):
         return any(role_allows(m.role, action) for m in memberships)
 
     @property
-    def requires_two_factor(self) -> bool:
+    def may_use_browser(self) -> bool:
+        """False for accounts whose only roles are machine roles (the partner API)."""
         if self.is_superuser or self.is_staff:
             return True
+        if not self.memberships.filter(role__in=MACHINE_ROLES).exists():
+            return True
         return self.memberships.filter(is_active=True, role__in=STAFF_ROLES).exists()
+
+    @property
+    def requires_two_factor(self) -> bool:
+        # Every browser session uses two factors; machine accounts never get one (may_use_browser).
+        return True
 
 
 class Membership(models.Model):

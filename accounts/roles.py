@@ -75,8 +75,10 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.SYSTEM_ADMIN: frozenset({Action.SYSTEM_ADMINISTER}),
 }
 
+# Machine roles act only through the API (with a token): they never get a browser session.
+MACHINE_ROLES = frozenset({Role.PARTNER_API})
 # Roles that sign in to the browser UI and so must use two-factor login.
-STAFF_ROLES = frozenset(Role) - {Role.PARTNER_API}
+STAFF_ROLES = frozenset(Role) - MACHINE_ROLES
 
 
 def role_allows(role: str, action: str) -> bool:

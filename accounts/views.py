@@ -13,12 +13,14 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .forms import TokenForm
+from .forms import LoginForm, TokenForm
 from .models import AdministrativeUnit
+from .roles import STAFF_ROLES
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
 
@@ -77,7 +79,11 @@ def home(request):
 @login_required
 @require_POST
 def switch_membership(request):
-    membership = get_object_or_404(request.user.active_memberships(), pk=request.POST.get("membership"))
+    chosen = request.POST.get("membership", "")
+    if not chosen.isascii() or not chosen.isdigit():  # "abc" or "١" is no membership, not a server error
+        raise Http404("No membership matches the given query.")
+    memberships = request.user.active_memberships().filter(role__in=STAFF_ROLES)
+    membership = get_object_or_404(memberships, pk=int(chosen))
     request.session["membership_id"] = membership.pk
     return redirect(_next_url(request))
 

@@ -36,43 +36,43 @@ PERSONAS = [
 
 # url name            method case  cen  bor  pol  dAp  dMg  dSt  oth  oAp  min  par  non  anon
 MATRIX = """
-case_list             GET    -     200  200  200  200  200  200  200  200  403  200  403  302
-followups_overdue     GET    -     200  200  200  200  200  200  200  200  403  200  403  302
+case_list             GET    -     200  200  200  200  200  200  200  200  403  302  403  302
+followups_overdue     GET    -     200  200  200  200  200  200  200  200  403  302  403  302
 
-case_detail           GET    home  200  404  200  200  200  200  404  404  403  404  403  302
-case_detail           GET    away  404  404  404  404  404  404  200  200  403  404  403  302
-case_detail           POST   home  405  405  405  405  405  405  405  405  405  405  405  302
-case_access_log       GET    home  403  403  403  403  403  403  403  403  403  403  403  302
-case_access_log       GET    away  403  403  403  403  404  403  403  403  403  403  403  302
-outcome_scan          GET    home  200  404  200  200  200  403  404  404  403  403  403  302
-outcome_scan          GET    away  404  404  404  404  404  403  200  200  403  403  403  302
+case_detail           GET    home  200  404  200  200  200  200  404  404  403  302  403  302
+case_detail           GET    away  404  404  404  404  404  404  200  200  403  302  403  302
+case_detail           POST   home  405  405  405  405  405  405  405  405  405  302  405  302
+case_access_log       GET    home  403  403  403  403  403  403  403  403  403  302  403  302
+case_access_log       GET    away  403  403  403  403  404  403  403  403  403  302  403  302
+outcome_scan          GET    home  200  404  200  200  200  403  404  404  403  302  403  302
+outcome_scan          GET    away  404  404  404  404  404  403  200  200  403  302  403  302
 
-verification_request  GET    home  200  404  404  403  403  403  404  403  403  403  403  302
-verification_request  POST   home  200  404  404  403  403  403  404  403  403  403  403  302
-verification_request  POST   away  404  404  404  403  403  403  200  403  403  403  403  302
-outcome_record        GET    home  403  404  200  403  403  403  404  403  403  403  403  302
-outcome_record        POST   home  403  404  200  403  403  403  404  403  403  403  403  302
-outcome_record        GET    away  404  404  404  403  403  403  403  403  403  403  403  302
-outcome_record        POST   away  404  404  404  403  403  403  403  403  403  403  403  302
-case_transition       GET    home  200  404  404  403  403  403  404  403  403  403  403  302
-case_transition       POST   home  200  404  404  403  403  403  404  403  403  403  403  302
-case_transition       POST   away  404  404  404  403  403  403  200  403  403  403  403  302
-plan_create           GET    home  200  404  404  403  403  403  404  403  403  403  403  302
-plan_create           POST   home  200  404  404  403  403  403  404  403  403  403  403  302
-plan_create           POST   away  404  404  404  403  403  403  200  403  403  403  403  302
-visit_record          GET    home  200  404  404  403  403  403  404  403  403  403  403  302
-visit_record          POST   home  200  404  404  403  403  403  404  403  403  403  403  302
-visit_record          POST   away  404  404  404  403  403  403  200  403  403  403  403  302
-case_close            GET    home  200  404  404  403  403  403  404  403  403  403  403  302
-case_close            POST   home  200  404  404  403  403  403  404  403  403  403  403  302
-case_close            POST   away  404  404  404  403  403  403  200  403  403  403  403  302
-grant_create          GET    home  200  404  404  403  200  403  404  403  403  403  403  302
-grant_create          POST   home  200  404  404  403  200  403  404  403  403  403  403  302
-grant_create          GET    away  404  404  404  403  404  403  200  403  403  403  403  302
-grant_create          POST   away  404  404  404  403  404  403  200  403  403  403  403  302
-grant_revoke          POST   home  302  404  404  403  302  403  404  403  403  403  403  302
-grant_revoke          POST   away  404  404  404  403  404  403  302  403  403  403  403  302
-grant_revoke          GET    home  405  405  405  405  405  405  405  405  405  405  405  302
+verification_request  GET    home  200  404  404  403  403  403  404  403  403  302  403  302
+verification_request  POST   home  200  404  404  403  403  403  404  403  403  302  403  302
+verification_request  POST   away  404  404  404  403  403  403  200  403  403  302  403  302
+outcome_record        GET    home  403  404  200  403  403  403  404  403  403  302  403  302
+outcome_record        POST   home  403  404  200  403  403  403  404  403  403  302  403  302
+outcome_record        GET    away  404  404  404  403  403  403  403  403  403  302  403  302
+outcome_record        POST   away  404  404  404  403  403  403  403  403  403  302  403  302
+case_transition       GET    home  200  404  404  403  403  403  404  403  403  302  403  302
+case_transition       POST   home  200  404  404  403  403  403  404  403  403  302  403  302
+case_transition       POST   away  404  404  404  403  403  403  200  403  403  302  403  302
+plan_create           GET    home  200  404  404  403  403  403  404  403  403  302  403  302
+plan_create           POST   home  200  404  404  403  403  403  404  403  403  302  403  302
+plan_create           POST   away  404  404  404  403  403  403  200  403  403  302  403  302
+visit_record          GET    home  200  404  404  403  403  403  404  403  403  302  403  302
+visit_record          POST   home  200  404  404  403  403  403  404  403  403  302  403  302
+visit_record          POST   away  404  404  404  403  403  403  200  403  403  302  403  302
+case_close            GET    home  200  404  404  403  403  403  404  403  403  302  403  302
+case_close            POST   home  200  404  404  403  403  403  404  403  403  302  403  302
+case_close            POST   away  404  404  404  403  403  403  200  403  403  302  403  302
+grant_create          GET    home  200  404  404  403  200  403  404  403  403  302  403  302
+grant_create          POST   home  200  404  404  403  200  403  404  403  403  302  403  302
+grant_create          GET    away  404  404  404  403  404  403  200  403  403  302  403  302
+grant_create          POST   away  404  404  404  403  404  403  200  403  403  302  403  302
+grant_revoke          POST   home  302  404  404  403  302  403  404  403  403  302  403  302
+grant_revoke          POST   away  404  404  404  403  404  403  302  403  403  302  403  302
+grant_revoke          GET    home  405  405  405  405  405  405  405  405  405  302  405  302
 """
 
 ROWS = []
