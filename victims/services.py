@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AdministrativeUnit, Agency, Membership, User
 from accounts.roles import Action
+from config.uploads import clean_scan
 
 from .models import (
     AccessLog,
@@ -461,9 +462,13 @@ def identification_record_outcome(
             document_number=document_number, document_date=document_date, issuing_body=issuing_body,
             note=note, recorded_by=user, recorded_by_agency=membership.agency,
         )
-        if scan is not None:
-            record.scan = scan
         errors = _Errors()
+        try:
+            scan = clean_scan(scan)
+        except ValidationError as error:
+            errors.add("scan", error.messages[0], code=error.code)
+        if scan is not None and "scan" not in errors.errors:
+            record.scan = scan
         errors.clean(record)
         errors.raise_if_any()
         target = OUTCOME_STATUS[outcome]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import AdministrativeUnit, Agency
 from accounts.roles import Action
 from accounts.text import nfc
+from config.uploads import ScanField
 from victims.models import (
     Case,
     ClosureReason,
@@ -22,7 +23,6 @@ from victims.models import (
     IdentificationResult,
 )
 from victims.models.followup import DEFAULT_VISIT_INTERVAL_MONTHS
-from victims.models.identification import SCAN_EXTENSIONS
 from victims.scoping import POLICE
 from victims.services import GRANTABLE_ACTIONS
 from victims.workflow import (
@@ -196,10 +196,9 @@ class IdentificationOutcomeForm(OneTimeForm):
     document_number = TextField(label=_("Document number"), required=False, max_length=50)
     document_date = date_field(_("Document date"), required=False)
     issuing_body = TextField(label=_("Issued by"), required=False, max_length=255)
-    scan = forms.FileField(
+    scan = ScanField(
         label=_("Scanned document"), required=False,
         help_text=_("PDF, JPG or PNG, at most 10 MB. After an error, choose the file again."),
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(f".{ext}" for ext in SCAN_EXTENSIONS)}),
     )
     note = TextField(label=_("Note"), required=False, max_length=2000, widget=textarea())
 
