@@ -512,6 +512,17 @@ def test_a_future_reception_date_is_refused_on_the_reception_step(world, guard, 
     assert_error_next_to(response, "received_on")
 
 
+def test_a_reception_date_in_1800_is_refused_on_the_reception_step(world, guard, case):
+    before = case.received_on
+    response = guard.post(step_url(case, "tiep-nhan"), {
+        "reception_channel": ReceptionChannel.RESCUED, "received_on": "01/01/1800",
+    })
+    assert_error_next_to(response, "received_on")
+    assert "01/01/2000" in response.content.decode()
+    case.refresh_from_db()
+    assert case.received_on == before
+
+
 # Address ----------------------------------------------------------------------------------------
 
 def test_a_commune_is_saved_with_its_province(world, guard, case):
