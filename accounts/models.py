@@ -196,3 +196,50 @@ class Membership(models.Model):
 
     def allows(self, action: str) -> bool:
         return self.is_active and role_allows(self.role, action)
+
+
+class AccountLock(models.Model):
+    """An account locked after too many failed sign-ins from any addresses (a password spray).
+
+    Keyed by the typed username, folded, whether or not such an account exists: the answer to a
+    locked sign-in must not tell which usernames are real. Only an agency manager of the user's
+    agency or a system administrator unlocks it; who and why is kept.
+    """
+
+    username = models.CharField(_("username"), max_length=150, db_index=True)
+    user = models.ForeignKey(
+        User, models.CASCADE, null=True, blank=True, related_name="locks", verbose_name=_("user"),
+    )
+    failures = models.PositiveIntegerField(_("failed sign-ins"), default=0)
+    locked_at = models.DateTimeField(_("locked at"), auto_now_add=True)
+    unlocked_at = models.DateTimeField(_("unlocked at"), null=True, blank=True)
+    unlocked_by = models.ForeignKey(
+        User, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("unlocked by"),
+    )
+    unlock_note = models.CharField(_("reason for unlocking"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("locked account")
+        verbose_name_plural = _("locked accounts")
+        ordering = ["-locked_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["username"], condition=models.Q(unlocked_at__isnull=True), name="account_lock_one_open",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.username} {self.locked_at:%Y-%m-%d %H:%M}"
+
+
+class LoginFailure(models.Model):
+    """One failed sign-in for a typed username (folded), from any address: counted for AccountLock."""
+
+    username = models.CharField(max_length=150)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["username", "at"], name="login_failure_username_at")]
+
+    def __str__(self):
+        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"

@@ -83,3 +83,7 @@ STAFF_ROLES = frozenset(Role) - MACHINE_ROLES
 
 def role_allows(role: str, action: str) -> bool:
     return action in ROLE_ACTIONS.get(role, frozenset())
+
+
+def roles_allowing_action(action: str) -> list[str]:
+    return sorted(str(role) for role, actions in ROLE_ACTIONS.items() if action in actions)

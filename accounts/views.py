@@ -4,15 +4,19 @@ from io import BytesIO
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from . import security
 from .forms import LoginForm, TokenForm
 from .models import AdministrativeUnit
 from .roles import STAFF_ROLES
@@ -22,6 +26,12 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error("__all__", "account_locked"):
+            response.status_code = 429  # as for django-axes' own lockout
+        return response
 
 
 def _next_url(request) -> str:
@@ -104,3 +114,32 @@ def admin_units(request):
     return render(request, "accounts/admin_units.html", {
         "page": page, "query": query, "level": level, "levels": AdministrativeUnit.Level.choices,
     })
+
+
+@login_required
+@require_GET
+def account_locks(request):
+    """Accounts locked after a password spray: managers see their agency's staff, administrators all."""
+    from django.core.paginator import Paginator
+
+    if not security.may_unlock_accounts(request.user):
+        raise PermissionDenied
+    locks = security.locks_visible_to(request.user).select_related("user", "unlocked_by")
+    page = Paginator(locks, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/account_locks.html", {"page": page})
+
+
+@login_required
+@require_POST
+def account_unlock(request, pk):
+    if not security.may_unlock_accounts(request.user):
+        raise PermissionDenied
+    lock = get_object_or_404(security.locks_visible_to(request.user), pk=pk)
+    try:
+        security.account_unlock(user=request.user, lock=lock, note=request.POST.get("note", ""))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The account has been unlocked."))
+    return redirect("accounts:account_locks")

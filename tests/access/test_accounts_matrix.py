@@ -62,3 +62,13 @@ def test_membership_ids_that_are_not_numbers_answer_404_not_500(client_for):
     client = client_for("centre_caseworker")
     for bad in ("abc", "", "1.5", "-1", "99999999999999999999999", "١"):
         assert client.post("/vai-tro/", {"membership": bad}).status_code == 404, bad
+
+
+# Locked accounts: agency managers (their own staff) and system administrators only.
+@pytest.mark.parametrize("persona", [p for p in BROWSER_PERSONAS])
+def test_the_locked_accounts_page(client_for, persona):
+    expected = 200 if persona == "department_manager" else 403
+    client = client_for(persona)
+    assert client.get("/tai-khoan-bi-khoa/").status_code == expected
+    assert client.post("/tai-khoan-bi-khoa/", {}).status_code == 405
+    assert client.get("/tai-khoan-bi-khoa/1/mo-khoa/").status_code == 405
