@@ -65,7 +65,7 @@ def test_membership_ids_that_are_not_numbers_answer_404_not_500(client_for):
 
 
 # Locked accounts: agency managers (their own staff) and system administrators only.
-@pytest.mark.parametrize("persona", [p for p in BROWSER_PERSONAS])
+@pytest.mark.parametrize("persona", BROWSER_PERSONAS)
 def test_the_locked_accounts_page(client_for, persona):
     expected = 200 if persona == "department_manager" else 403
     client = client_for(persona)
