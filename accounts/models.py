@@ -243,3 +243,22 @@ class LoginFailure(models.Model):
 
     def __str__(self):
         return f"{self.username} {self.at:%Y-%m-%d %H:%M}"
+
+
+class PasswordResetAttempt(models.Model):
+    """One password-reset request, for throttling per address and per account (a keyed digest of the
+    e-mail address, never the address itself)."""
+
+    address = models.GenericIPAddressField(null=True, blank=True)
+    email_digest = models.CharField(max_length=64)
+    at = models.DateTimeField(auto_now_add=True)
+    sent = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["address", "at"], name="password_reset_address_at"),
+            models.Index(fields=["email_digest", "at"], name="password_reset_email_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.address} {self.at:%Y-%m-%d %H:%M}"

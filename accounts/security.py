@@ -98,3 +98,35 @@ def account_unlock(*, user: User, lock: AccountLock, note: str) -> AccountLock:
         axes_reset(username=lock.user.username)
     logger.warning("account unlocked: lock=%s by user=%s", lock.pk, user.pk)
     return lock
+
+
+# ---------------------------------------------------------------------------------------------
+# Password reset throttling
+# ---------------------------------------------------------------------------------------------
+
+def _email_digest(email: str) -> str:
+    import hashlib
+    import hmac
+
+    key = settings.SECRET_KEY.encode() or b"-"
+    return hmac.new(key, str(email or "").strip().lower().encode(), hashlib.sha256).hexdigest()
+
+
+def password_reset_allowed(*, address: str | None, email: str) -> bool:
+    """Record a reset request; True when a link may be sent (within the limits per address and per
+    account over PASSWORD_RESET_WINDOW). The page answers the same either way."""
+    from .models import PasswordResetAttempt
+
+    digest = _email_digest(email)
+    now = timezone.now()
+    since = now - settings.PASSWORD_RESET_WINDOW
+    with transaction.atomic():
+        PasswordResetAttempt.objects.filter(at__lt=since).delete()
+        recent = PasswordResetAttempt.objects.filter(at__gte=since, sent=True)
+        by_address = recent.filter(address=address).count() if address else 0
+        by_account = recent.filter(email_digest=digest).count()
+        allowed = by_address < settings.PASSWORD_RESET_PER_ADDRESS and by_account < settings.PASSWORD_RESET_PER_ACCOUNT
+        attempt = PasswordResetAttempt.objects.create(address=address, email_digest=digest, sent=allowed)
+    logger.warning("password reset requested: attempt=%s sent=%s (this address %s, this account %s in the window)",
+                   attempt.pk, allowed, by_address, by_account)
+    return allowed

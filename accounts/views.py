@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -32,6 +32,18 @@ class LoginView(auth_views.LoginView):
         if form.has_error("__all__", "account_locked"):
             response.status_code = 429  # as for django-axes' own lockout
         return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Throttled per address and per account; the same answer whether a link was sent or not."""
+
+    def form_valid(self, form):
+        from axes.helpers import get_client_ip_address
+
+        if security.password_reset_allowed(address=get_client_ip_address(self.request),
+                                           email=form.cleaned_data["email"]):
+            return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 def _next_url(request) -> str:

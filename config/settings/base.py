@@ -167,6 +167,10 @@ AXES_VERBOSE = False
 # And per account across addresses (a password spray): locked until a manager or administrator unlocks.
 ACCOUNT_FAILURE_LIMIT = env_int("ACCOUNT_FAILURE_LIMIT", 20)
 ACCOUNT_FAILURE_WINDOW = timedelta(hours=env_int("ACCOUNT_FAILURE_WINDOW_HOURS", 24))
+# Password-reset links sent per hour, per address and per account (the page answers the same anyway).
+PASSWORD_RESET_PER_ADDRESS = env_int("PASSWORD_RESET_PER_ADDRESS", 5)
+PASSWORD_RESET_PER_ACCOUNT = env_int("PASSWORD_RESET_PER_ACCOUNT", 3)
+PASSWORD_RESET_WINDOW = timedelta(hours=1)
 
 # Two-factor login is required for every staff role; only the demo settings may relax it.
 TWO_FACTOR_REQUIRED = True
