@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import AdministrativeUnit
+from config import private_filters
 from accounts.roles import Action
 from victims.models import Case
 from victims.services import access_log_write, access_log_write_many
@@ -268,13 +269,16 @@ def stay_admit(request, pk):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def stay_list(request):
     _require(request.user, Action.FACILITY_VIEW)
-    state = request.GET.get("state", "current")
+    params = private_filters.params(request, "facilities:stays")  # a resident's name never in the URL
+    if isinstance(params, HttpResponse):
+        return params
+    state = params.get("state", "current")
     state = state if state in ("current", "discharged", "all") else "current"
-    q = request.GET.get("q", "").strip()[:100]
-    facility_id = request.GET.get("facility", "")
+    q = params.get("q", "").strip()[:100]
+    facility_id = params.get("facility", "")
     facilities = Facility.objects.visible_to(request.user, Action.FACILITY_VIEW).order_by("name_folded")
     facility = facilities.filter(pk=facility_id).first() if facility_id.isdigit() else None
     page = _page(request, selectors.stay_list(user=request.user, facility=facility, state=state, q=q))
