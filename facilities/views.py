@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import AdministrativeUnit
-from config import private_filters
 from accounts.roles import Action
+from config import private_filters
 from victims.models import Case
 from victims.services import access_log_write, access_log_write_many
 from victims.text import mask_name
