@@ -33,7 +33,7 @@ from victims.models import (
 from victims.views.intake import STEPS, finish_url
 from victims.workflow import Status
 
-from .factories import CaseChildFactory, CaseFactory, PersonFactory, days_ago
+from .factories import CaseChildFactory, CaseFactory, PersonFactory, consented, days_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -789,6 +789,7 @@ def test_a_viewer_who_may_not_edit_is_refused(world, signed_in, case):
 
 
 def test_a_grant_with_edit_but_without_identity_does_not_open_the_declaration(world, signed_in, case):
+    consented(case)
     services.case_grant_access(user=world.border_guard, case=case, actions=["case.edit"],
                                reason="Hỗ trợ", grantee_agency=world.centre_hn)
     assert signed_in(world.caseworker_hn).get(step_url(case, "nhan-than")).status_code == 404

@@ -272,6 +272,12 @@ class GrantForm(OneTimeForm):
     )
     reason = TextField(label=_("Reason"), max_length=255)
     expires_at = date_field(_("Until"), required=False, help_text=_("Empty: until revoked."))
+    consent_override_reason = TextField(
+        label=_("Reason for sharing beyond the victim's consent"), required=False, max_length=2000,
+        widget=textarea(),
+        help_text=_("Only when the recorded consent does not cover this agency; agency managers only. "
+                    "It is recorded, shown on the case page and in the access log."),
+    )
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
