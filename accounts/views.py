@@ -115,7 +115,7 @@ def admin_units(request):
     """Browse provinces and communes; search ignores diacritics."""
     from django.core.paginator import Paginator
 
-    query = request.GET.get("q", "").strip()[:100]
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]  # NUL: PostgreSQL refuses it
     level = request.GET.get("level", "")
     units = AdministrativeUnit.objects.current().select_related("parent").search(query)
     if level in AdministrativeUnit.Level.values:

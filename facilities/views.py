@@ -114,7 +114,7 @@ def _ids(queryset) -> set[int]:
 @require_GET
 def facility_list(request):
     _require(request.user, Action.FACILITY_VIEW)
-    q = request.GET.get("q", "").strip()[:100]
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:100]  # NUL: PostgreSQL refuses it
     type_ = request.GET.get("type", "")
     status = request.GET.get("status", "")
     province = request.GET.get("province", "")
@@ -277,7 +277,7 @@ def stay_list(request):
         return params
     state = params.get("state", "current")
     state = state if state in ("current", "discharged", "all") else "current"
-    q = params.get("q", "").strip()[:100]
+    q = params.get("q", "").replace("\x00", "").strip()[:100]
     facility_id = params.get("facility", "")
     facilities = Facility.objects.visible_to(request.user, Action.FACILITY_VIEW).order_by("name_folded")
     facility = facilities.filter(pk=facility_id).first() if facility_id.isdigit() else None

@@ -90,7 +90,7 @@ def _log(request, obj, action: str):
 def request_list(request):
     status = request.GET.get("status", "")
     regime = request.GET.get("regime", "")
-    query = request.GET.get("q", "").strip()[:60]
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:60]  # NUL: PostgreSQL refuses it
     requests = selectors.request_list(
         user=request.user, status=status, q=query, regime=int(regime) if regime.isdigit() else None,
     )
