@@ -16,12 +16,13 @@ from victims.models import (
     IdentificationOutcome,
     ReceptionChannel,
     ReintegrationPlan,
+    SharingParty,
     StatusTransition,
     VerificationRequest,
 )
 from victims.workflow import Status
 
-from .factories import days_ago, member
+from .factories import consented, days_ago, member
 from .test_views_cases import client_as
 
 pytestmark = pytest.mark.django_db
@@ -266,10 +267,13 @@ def test_share_the_case_with_another_agency_and_revoke_it(world):
     response = client.post(url("grant_create", case), {"grantee_agency": world.centre_hn.pk,
                                                        "actions": ["case.view_identity"], "reason": ""})
     assert "reason" in errors(response)
-    response = client.post(url("grant_create", case), {
-        "grantee_agency": world.centre_hn.pk, "actions": ["case.view_identity"], "reason": "Chuyển về Hà Nội",
-        "expires_at": days_ago(-30).strftime("%d/%m/%Y"),
-    })
+    share = {"grantee_agency": world.centre_hn.pk, "actions": ["case.view_identity"], "reason": "Chuyển về Hà Nội",
+             "expires_at": days_ago(-30).strftime("%d/%m/%Y")}
+    refused = client.post(url("grant_create", case), share)  # no consent recorded yet
+    assert refused.status_code == 200 and "grantee_agency" in errors(refused)
+    assert "Chưa ghi nhận sự đồng ý" in refused.content.decode()
+    consented(case, SharingParty.SOCIAL_CENTRE)
+    response = client.post(url("grant_create", case), share)
     assert response.status_code == 302
     grant = CaseAccessGrant.objects.get(case=case, grantee_agency=world.centre_hn)
     assert client_as(world.caseworker_hn).get(url("case_detail", case)).status_code == 200
