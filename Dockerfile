@@ -68,4 +68,6 @@ EXPOSE 8000
 
 # Worker count comes from WEB_CONCURRENCY (read by gunicorn itself);
 # docker-compose.yml passes --workers explicitly.
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# The access log names the path only: a query string or a referer may carry a victim's name.
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-", \
+     "--access-logformat", "%(h)s %(t)s \"%(m)s %(U)s %(H)s\" %(s)s %(b)s %(M)sms"]

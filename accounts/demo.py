@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from .models import AdministrativeUnit, Agency, AgencyType, Membership, User
-from .roles import Role
+from .roles import MACHINE_ROLES, Role
 
 DEMO_PASSWORD = "Demo@2026-nannhan"
 
@@ -101,6 +101,8 @@ def seed_organisations() -> bool:
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
+    """The logins for the web pages: machine roles (the partner API) never sign in there."""
     return [
         (username, agency_code, Role(role).label) for username, _, agency_code, role in USERS
+        if role not in MACHINE_ROLES
     ]

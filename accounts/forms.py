@@ -1,5 +1,29 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+
+
+class LoginForm(AuthenticationForm):
+    """The password step; accounts of machine roles (the partner API) never sign in to the pages."""
+
+    def clean(self):
+        from .security import account_is_locked
+
+        if account_is_locked(self.data.get("username")):
+            raise forms.ValidationError(
+                _("This account is locked after too many failed sign-ins. Ask your agency manager or "
+                  "the system administrator to unlock it."),
+                code="account_locked",
+            )
+        return super().clean()
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not user.may_use_browser:
+            raise forms.ValidationError(
+                _("This account is for the partner API only and cannot sign in to the web pages."),
+                code="machine_account",
+            )
 
 
 class TokenForm(forms.Form):

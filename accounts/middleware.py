@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .actor import act_as
+from .roles import STAFF_ROLES
 
 # Reachable while signed in with a password but before the TOTP step.
 TWO_FACTOR_EXEMPT_URL_NAMES = {
@@ -35,13 +36,19 @@ class SessionTimeoutMiddleware:
 
 
 class RequireTwoFactorMiddleware:
-    """Staff who signed in with a password only may reach nothing but the TOTP pages."""
+    """Staff who signed in with a password only may reach nothing but the TOTP pages.
+
+    A session of a machine account (partner API) is ended at once, however it was made.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = request.user
+        if user.is_authenticated and _machine_account(request):
+            logout(request)
+            return redirect_to_login(request)
         if (
             settings.TWO_FACTOR_REQUIRED
             and user.is_authenticated
@@ -55,6 +62,16 @@ class RequireTwoFactorMiddleware:
             target = "accounts:otp_verify" if has_device else "accounts:otp_setup"
             return redirect(f"{reverse(target)}?next={request.get_full_path()}")
         return self.get_response(request)
+
+
+def _machine_account(request) -> bool:
+    """Signed in, but every active role is a machine role: no browser session (reuses the memberships
+    read for the request, so no extra query on ordinary pages)."""
+    user = request.user
+    if user.is_superuser or user.is_staff:
+        return False
+    roles = {m.role for m in request_memberships(request)}
+    return bool(roles) and not roles & STAFF_ROLES
 
 
 def _is_exempt(request) -> bool:
@@ -111,6 +128,7 @@ def request_memberships(request) -> list:
 def active_membership(request):
     memberships = request_memberships(request)
     chosen = request.session.get("membership_id")
+    memberships = [m for m in memberships if m.role in STAFF_ROLES]  # never act as a machine role here
     for membership in memberships:
         if membership.pk == chosen:
             return membership

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .roles import STAFF_ROLES, Role, role_allows
+from .roles import MACHINE_ROLES, STAFF_ROLES, Role, role_allows
 from .text import fold, nfc
 
 
@@ -172,10 +172,18 @@ class User(AbstractUser):
         )
 
     @property
-    def requires_two_factor(self) -> bool:
+    def may_use_browser(self) -> bool:
+        """False for accounts whose only roles are machine roles (the partner API)."""
         if self.is_superuser or self.is_staff:
             return True
+        if not self.memberships.filter(role__in=MACHINE_ROLES).exists():
+            return True
         return self.memberships.filter(is_active=True, role__in=STAFF_ROLES).exists()
+
+    @property
+    def requires_two_factor(self) -> bool:
+        # Every browser session uses two factors; machine accounts never get one (may_use_browser).
+        return True
 
 
 class Membership(models.Model):
@@ -198,6 +206,72 @@ class Membership(models.Model):
 
     def allows(self, action: str) -> bool:
         return self.is_active and role_allows(self.role, action)
+
+
+class AccountLock(models.Model):
+    """An account locked after too many failed sign-ins from any addresses (a password spray).
+
+    Keyed by the typed username, folded, whether or not such an account exists: the answer to a
+    locked sign-in must not tell which usernames are real. Only an agency manager of the user's
+    agency or a system administrator unlocks it; who and why is kept.
+    """
+
+    username = models.CharField(_("username"), max_length=150, db_index=True)
+    user = models.ForeignKey(
+        User, models.CASCADE, null=True, blank=True, related_name="locks", verbose_name=_("user"),
+    )
+    failures = models.PositiveIntegerField(_("failed sign-ins"), default=0)
+    locked_at = models.DateTimeField(_("locked at"), auto_now_add=True)
+    unlocked_at = models.DateTimeField(_("unlocked at"), null=True, blank=True)
+    unlocked_by = models.ForeignKey(
+        User, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("unlocked by"),
+    )
+    unlock_note = models.CharField(_("reason for unlocking"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("locked account")
+        verbose_name_plural = _("locked accounts")
+        ordering = ["-locked_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["username"], condition=models.Q(unlocked_at__isnull=True), name="account_lock_one_open",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.username} {self.locked_at:%Y-%m-%d %H:%M}"
+
+
+class LoginFailure(models.Model):
+    """One failed sign-in for a typed username (folded), from any address: counted for AccountLock."""
+
+    username = models.CharField(max_length=150)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["username", "at"], name="login_failure_username_at")]
+
+    def __str__(self):
+        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"
+
+
+class PasswordResetAttempt(models.Model):
+    """One password-reset request, for throttling per address and per account (a keyed digest of the
+    e-mail address, never the address itself)."""
+
+    address = models.GenericIPAddressField(null=True, blank=True)
+    email_digest = models.CharField(max_length=64)
+    at = models.DateTimeField(auto_now_add=True)
+    sent = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["address", "at"], name="password_reset_address_at"),
+            models.Index(fields=["email_digest", "at"], name="password_reset_email_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.address} {self.at:%Y-%m-%d %H:%M}"
 
 
 # The official documents' numbering register lives with the document layer; imported so the app has it.

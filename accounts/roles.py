@@ -26,6 +26,7 @@ class Action(models.TextChoices):
     CASE_VIEW_ACCESS_LOG = "case.view_access_log", _("See who opened a case file")
     CASE_VERIFY = "case.verify", _("Verify and identify victims")
     CASE_GRANT = "case.grant", _("Share case files with other agencies")
+    CASE_CONSENT_OVERRIDE = "case.consent_override", _("Share a case file beyond the victim's consent, with a written reason")
     SUPPORT_REQUEST = "support.request", _("Request support")
     SUPPORT_DECIDE = "support.decide", _("Decide support requests")
     SUPPORT_VIEW = "support.view", _("See support requests, decisions and payments")
@@ -61,7 +62,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     }),
     Role.AGENCY_MANAGER: frozenset({
         Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY, Action.CASE_VIEW_ACCESS_LOG, Action.CASE_GRANT,
-        Action.AGENCY_MANAGE, Action.STATISTICS_VIEW, Action.REPORT_EXPORT,
+        Action.CASE_CONSENT_OVERRIDE, Action.AGENCY_MANAGE, Action.STATISTICS_VIEW, Action.REPORT_EXPORT,
         Action.SUPPORT_VIEW,
         Action.FACILITY_VIEW, Action.FACILITY_VIEW_ADDRESS, Action.FACILITY_MANAGE,
         Action.FACILITY_LICENSE, Action.FACILITY_INSPECT, Action.STAY_EXTEND,
@@ -75,9 +76,15 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.SYSTEM_ADMIN: frozenset({Action.SYSTEM_ADMINISTER}),
 }
 
+# Machine roles act only through the API (with a token): they never get a browser session.
+MACHINE_ROLES = frozenset({Role.PARTNER_API})
 # Roles that sign in to the browser UI and so must use two-factor login.
-STAFF_ROLES = frozenset(Role) - {Role.PARTNER_API}
+STAFF_ROLES = frozenset(Role) - MACHINE_ROLES
 
 
 def role_allows(role: str, action: str) -> bool:
     return action in ROLE_ACTIONS.get(role, frozenset())
+
+
+def roles_allowing_action(action: str) -> list[str]:
+    return sorted(str(role) for role, actions in ROLE_ACTIONS.items() if action in actions)

@@ -12,8 +12,10 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("vai-tro/", views.switch_membership, name="switch_membership"),
     path("don-vi-hanh-chinh/", views.admin_units, name="admin_units"),
+    path("tai-khoan-bi-khoa/", views.account_locks, name="account_locks"),
+    path("tai-khoan-bi-khoa/<int:pk>/mo-khoa/", views.account_unlock, name="account_unlock"),
     # Password reset: the new password never signs the user in, so the TOTP step still applies.
-    path("mat-khau/quen/", auth_views.PasswordResetView.as_view(
+    path("mat-khau/quen/", views.PasswordResetView.as_view(
         template_name="accounts/password_reset.html",
         email_template_name="accounts/password_reset_email.txt",
         subject_template_name="accounts/password_reset_subject.txt",

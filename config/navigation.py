@@ -22,6 +22,7 @@ ITEMS = [
     NavItem(_("Facilities"), "facilities:list", "building", "facility.view"),
     NavItem(_("Support"), "support:request_list", "heart-pulse", "support.view"),
     NavItem(_("Administrative units"), "accounts:admin_units", "geo-alt"),
+    NavItem(_("Locked accounts"), "accounts:account_locks", "person-lock", "agency.manage"),
 ]
 
 

@@ -483,10 +483,14 @@ def _share_with_receiving_agency(user, case: Case, target: Facility) -> None:
         return
     from victims.services import case_grant_access
 
-    case_grant_access(
-        user=user, case=case, grantee_agency=target.owner_agency, actions=TRANSFER_GRANT_ACTIONS,
-        reason=gettext("Transfer of the resident to %(facility)s") % {"facility": target.name},
-    )
+    try:  # within the victim's consent (victims.services.sharing_consent_check), like every share
+        case_grant_access(
+            user=user, case=case, grantee_agency=target.owner_agency, actions=TRANSFER_GRANT_ACTIONS,
+            reason=gettext("Transfer of the resident to %(facility)s") % {"facility": target.name},
+        )
+    except ValidationError as error:
+        errors = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
+        raise ValidationError({"to_facility": [e for field in errors.values() for e in field]}) from None
 
 
 # ---------------------------------------------------------------------------------------------

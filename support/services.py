@@ -31,6 +31,7 @@ from accounts.documents import SigningAuthority
 from accounts.formviews import FieldErrors, history_context
 from accounts.models import Agency, User
 from accounts.roles import Action
+from config.uploads import clean_scan
 from victims.models import Case, CaseChild, Person
 from victims.scoping import memberships_allowing
 from victims.services import acting_membership_for, case_lock
@@ -383,8 +384,13 @@ def _clean_document(errors: FieldErrors, index: int, document: DocumentInput) ->
         errors.add(f"{key}.number", _("Enter the document's number."), code="required")
     if document.issued_on and document.issued_on > timezone.localdate():
         errors.add(f"{key}.issued_on", _("This date cannot be in the future."), code="future")
+    try:
+        scan = clean_scan(document.scan)
+    except ValidationError as error:
+        errors.add(f"{key}.scan", error.messages[0], code=error.code)
+        scan = None
     return DocumentInput(document_type=document.document_type, number=number, issued_on=document.issued_on,
-                         issued_by=_text(document.issued_by, f"{key}.issued_by", 255), scan=document.scan)
+                         issued_by=_text(document.issued_by, f"{key}.issued_by", 255), scan=scan)
 
 
 def _prepare_line(errors, index, line: LineInput, *, version, amounts, seen, person, case, application_date,
@@ -723,6 +729,10 @@ def _record_delivery(*, user, agency, line, delivered_on, method, quantity, amou
     if amount > 0 and paid + amount > line.approved_amount:
         errors.add("amount", _("Only %(remaining)s more can be paid (approved: %(approved)s)."), code="above_approval",
                    remaining=_vnd(max(line.approved_amount - paid, 0)), approved=_vnd(line.approved_amount))
+    try:
+        receipt_scan = clean_scan(receipt_scan)
+    except ValidationError as error:
+        errors.add("receipt_scan", error.messages[0], code=error.code)
     errors.raise_if_any()
     delivery = Delivery(
         line=line, delivered_on=delivered_on, method=method, quantity=quantity, amount=amount,

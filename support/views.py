@@ -54,7 +54,7 @@ PAGE_SIZE = 25
 def request_list(request):
     status = request.GET.get("status", "")
     regime = request.GET.get("regime", "")
-    query = request.GET.get("q", "").strip()[:60]
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:60]  # NUL: PostgreSQL refuses it
     requests = selectors.request_list(
         user=request.user, status=status, q=query, regime=int(regime) if regime.isdigit() else None,
     )

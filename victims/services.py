@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.formviews import FieldErrors, history_context
 from accounts.models import AdministrativeUnit, Agency, Membership, User
 from accounts.roles import Action
+from config.uploads import clean_scan
 
 from .models import (
     AccessLog,
@@ -36,6 +37,7 @@ from .models import (
     Person,
     ReintegrationPlan,
     Sex,
+    SharingParty,
     StatusTransition,
     VerificationRequest,
 )
@@ -445,9 +447,13 @@ def identification_record_outcome(
             document_number=document_number, document_date=document_date, issuing_body=issuing_body,
             note=note, recorded_by=user, recorded_by_agency=membership.agency,
         )
-        if scan is not None:
-            record.scan = scan
         errors = FieldErrors()
+        try:
+            scan = clean_scan(scan)
+        except ValidationError as error:
+            errors.add("scan", error.messages[0], code=error.code)
+        if scan is not None and "scan" not in errors.errors:
+            record.scan = scan
         errors.clean(record)
         errors.raise_if_any()
         target = OUTCOME_STATUS[outcome]
@@ -607,12 +613,77 @@ def case_close(
 # Sharing
 # ---------------------------------------------------------------------------------------------
 
+# The agency types each party named in a consent covers (accounts.agency_types). Health services,
+# legal aid, family and "other" are no agency type: sharing with them in the system needs an override.
+CONSENT_PARTY_AGENCY_TYPES = {
+    SharingParty.POLICE: frozenset({"police", "immigration", "border_guard"}),
+    SharingParty.SOCIAL_AFFAIRS: frozenset({"social_affairs_department", "ministry"}),
+    SharingParty.SOCIAL_CENTRE: frozenset({"social_centre", "victim_support_facility"}),
+    SharingParty.PARTNER_ORGANISATION: frozenset({"partner_organisation"}),
+    SharingParty.COMMUNE: frozenset({"commune_committee"}),
+}
+LOG_CONSENT_OVERRIDE = "case.consent_override"
+
+
+def current_consent(case: Case) -> Consent | None:
+    """The victim's latest recorded consent (or refusal) on this case that is not withdrawn."""
+    return (
+        Consent.objects.filter(case_id=case.pk, person_id=case.person_id, withdrawn_on__isnull=True)
+        .order_by("-recorded_on", "-pk").first()
+    )
+
+
+def sharing_consent_check(
+    *, user: User, case: Case, grantee_agency: Agency | None = None, grantee_user: User | None = None,
+    override_reason: str = "",
+) -> tuple[Consent | None, str]:
+    """The one consent rule for every share of a case (case_grant_access, the transfer grant).
+
+    Sharing inside the owning agency needs nothing. Otherwise the victim's current consent must name a
+    party covering the grantee's agency type; if it does not (no consent, a refusal, another party),
+    only an agency manager who may act on the case shares it, with a written reason. Returns the
+    consent that allows the share and the override reason kept; raises ValidationError otherwise.
+    """
+    if grantee_agency is not None:
+        agencies = [grantee_agency]
+    elif grantee_user is not None:
+        agencies = [m.agency for m in grantee_user.active_memberships()]
+    else:
+        return None, ""
+    if any(agency.pk == case.owning_agency_id for agency in agencies):
+        return None, ""
+    consent = current_consent(case)
+    if consent is not None and consent.given:
+        covered = frozenset().union(*(CONSENT_PARTY_AGENCY_TYPES.get(p, frozenset()) for p in consent.share_with))
+        if any(agency.type.code in covered for agency in agencies):
+            return consent, ""
+    reason = " ".join((override_reason or "").split())
+    if not reason:
+        if consent is None:
+            message = _("No consent to share information is recorded for this victim.")
+        elif not consent.given:
+            message = _("The victim refused to share information.")
+        else:
+            message = _("The victim's consent does not cover sharing with this agency.")
+        raise ValidationError({"grantee_agency": ValidationError(
+            f"{message} " + gettext("Record the consent first, or an agency manager may share it with a "
+                                    "written reason."),
+            code="no_consent",
+        )})
+    if not Case.objects.visible_to(user, Action.CASE_CONSENT_OVERRIDE).filter(pk=case.pk).exists():
+        raise ValidationError({"consent_override_reason": ValidationError(
+            _("Only an agency manager may share a case beyond the victim's consent."), code="not_manager",
+        )})
+    return None, _text(reason, "consent_override_reason", 2000)
+
+
 def case_grant_access(
     *, user: User, case: Case, actions: Iterable[str], reason: str,
     grantee_agency: Agency | None = None, grantee_user: User | None = None,
-    expires_at: datetime.datetime | None = None,
+    expires_at: datetime.datetime | None = None, consent_override_reason: str = "",
 ) -> CaseAccessGrant:
-    """Share one case with another agency or one user (referral, assignment), with a reason."""
+    """Share one case with another agency or one user (referral, assignment), with a reason, within
+    the victim's consent (or beyond it by an agency manager's written override, logged)."""
     with transaction.atomic(), history_context(user):
         case = case_lock(user, case, Action.CASE_GRANT)
         errors = FieldErrors()
@@ -638,8 +709,36 @@ def case_grant_access(
         )
         errors.clean(grant, exclude=["grantee_agency", "grantee_user", "actions"])
         errors.raise_if_any()
+        grant.consent, grant.consent_override_reason = sharing_consent_check(
+            user=user, case=case, grantee_agency=grantee_agency, grantee_user=grantee_user,
+            override_reason=consent_override_reason,
+        )
         grant.save()
+        if grant.consent_override_reason:
+            membership = memberships_allowing(user, Action.CASE_CONSENT_OVERRIDE).first()
+            _log_row(user, membership.agency_id if membership else None, case, LOG_CONSENT_OVERRIDE, "").save()
         return grant
+
+
+def consent_withdraw(*, user: User, consent: Consent, withdrawn_on: datetime.date | None = None) -> Consent:
+    """The victim withdraws a consent: from now on, the shares it allowed end (revoked, recorded)."""
+    with transaction.atomic(), history_context(user):
+        case = case_lock(user, consent.case_id, Action.CASE_EDIT)
+        try:
+            consent = Consent.objects.select_for_update().get(pk=consent.pk, case_id=case.pk)
+        except Consent.DoesNotExist:
+            raise Http404("No consent matches the given query.") from None
+        if consent.withdrawn_on is not None:
+            raise ValidationError({"withdrawn_on": _("This consent has already been withdrawn.")})
+        withdrawn_on = withdrawn_on or timezone.localdate()
+        if withdrawn_on > timezone.localdate():
+            raise ValidationError({"withdrawn_on": _("This date cannot be in the future.")})
+        if withdrawn_on < consent.recorded_on:
+            raise ValidationError({"withdrawn_on": _("A consent cannot be withdrawn before it was recorded.")})
+        consent.withdrawn_on = withdrawn_on
+        consent.save(update_fields=["withdrawn_on"])
+        CaseAccessGrant.objects.active().filter(consent=consent).update(revoked_at=timezone.now(), revoked_by=user)
+        return consent
 
 
 def case_revoke_grant(*, user: User, grant: CaseAccessGrant) -> CaseAccessGrant:

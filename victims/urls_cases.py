@@ -20,4 +20,5 @@ urlpatterns = [
     path("<int:pk>/dong-ho-so/", actions.CloseCaseView.as_view(), name="case_close"),
     path("<int:pk>/chia-se/", actions.GrantView.as_view(), name="grant_create"),
     path("<int:pk>/chia-se/<int:grant_pk>/thu-hoi/", actions.revoke_grant, name="grant_revoke"),
+    path("<int:pk>/dong-y/<int:consent_pk>/rut/", actions.withdraw_consent, name="consent_withdraw"),
 ]

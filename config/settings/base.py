@@ -138,6 +138,7 @@ CELERY_BEAT_SCHEDULE: dict = {}
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # must be first: it refuses locked-out attempts
+    "accounts.backends.AccountLockBackend",  # then accounts locked across addresses
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
@@ -162,6 +163,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# And per account across addresses (a password spray): locked until a manager or administrator unlocks.
+ACCOUNT_FAILURE_LIMIT = env_int("ACCOUNT_FAILURE_LIMIT", 20)
+ACCOUNT_FAILURE_WINDOW = timedelta(hours=env_int("ACCOUNT_FAILURE_WINDOW_HOURS", 24))
+# Password-reset links sent per hour, per address and per account (the page answers the same anyway).
+PASSWORD_RESET_PER_ADDRESS = env_int("PASSWORD_RESET_PER_ADDRESS", 5)
+PASSWORD_RESET_PER_ACCOUNT = env_int("PASSWORD_RESET_PER_ACCOUNT", 3)
+PASSWORD_RESET_WINDOW = timedelta(hours=1)
 
 # Two-factor login is required for every staff role; only the demo settings may relax it.
 TWO_FACTOR_REQUIRED = True

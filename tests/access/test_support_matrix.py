@@ -41,48 +41,48 @@ PERSONAS = [
 
 # url name          method object          cen  bor  pol  dAp  dMg  dSt  oth  oAp  min  par  non  anon
 MATRIX = """
-request_list        GET    -               200  200  200  200  200  403  200  200  403  403  403  302
-request_list        POST   -               405  405  405  405  405  405  405  405  405  405  405  405
-queue               GET    -               403  403  403  200  403  403  403  200  403  403  403  302
-policy              GET    -               200  200  200  200  200  200  200  200  200  200  200  302
+request_list        GET    -               200  200  200  200  200  403  200  200  403  302  403  302
+request_list        POST   -               405  405  405  405  405  405  405  405  405  302  405  405
+queue               GET    -               403  403  403  200  403  403  403  200  403  302  403  302
+policy              GET    -               200  200  200  200  200  200  200  200  200  302  200  302
 
-case_support        GET    home-case       200  404  404  200  200  403  404  404  403  403  403  302
-case_support        GET    away-case       404  404  404  404  404  403  200  200  403  403  403  302
-request_create      GET    home-case       200  404  404  403  403  403  404  403  403  403  403  302
-request_create      POST   home-case       200  404  404  403  403  403  404  403  403  403  403  302
-request_create      POST   away-case       404  404  404  403  403  403  200  403  403  403  403  302
-loan_create         GET    home-case       200  404  404  403  403  403  404  403  403  403  403  302
-loan_create         POST   home-case       200  404  404  403  403  403  404  403  403  403  403  302
-loan_create         POST   away-case       404  404  404  403  403  403  200  403  403  403  403  302
+case_support        GET    home-case       200  404  404  200  200  403  404  404  403  302  403  302
+case_support        GET    away-case       404  404  404  404  404  403  200  200  403  302  403  302
+request_create      GET    home-case       200  404  404  403  403  403  404  403  403  302  403  302
+request_create      POST   home-case       200  404  404  403  403  403  404  403  403  302  403  302
+request_create      POST   away-case       404  404  404  403  403  403  200  403  403  302  403  302
+loan_create         GET    home-case       200  404  404  403  403  403  404  403  403  302  403  302
+loan_create         POST   home-case       200  404  404  403  403  403  404  403  403  302  403  302
+loan_create         POST   away-case       404  404  404  403  403  403  200  403  403  302  403  302
 
-request_detail      GET    home-pending    200  404  404  200  200  403  404  404  403  403  403  302
-request_detail      GET    away-pending    404  404  404  404  404  403  200  200  403  403  403  302
-request_detail      POST   home-pending    405  405  405  405  405  405  405  405  405  405  405  405
-request_decide      GET    home-pending    403  403  403  200  403  403  403  404  403  403  403  302
-request_decide      POST   home-pending    403  403  403  200  403  403  403  404  403  403  403  302
-request_decide      GET    away-pending    403  403  403  404  403  403  403  200  403  403  403  302
-request_decide      POST   away-pending    403  403  403  404  403  403  403  200  403  403  403  302
-request_decide      GET    home-approved   403  403  403  302  403  403  403  404  403  403  403  302
-delivery_create     GET    home-approved   200  404  404  403  403  403  404  403  403  403  403  302
-delivery_create     POST   home-approved   200  404  404  403  403  403  404  403  403  403  403  302
-delivery_create     POST   away-approved   404  404  404  403  403  403  200  403  403  403  403  302
-delivery_create     GET    home-pending    302  404  404  403  403  403  404  403  403  403  403  302
+request_detail      GET    home-pending    200  404  404  200  200  403  404  404  403  302  403  302
+request_detail      GET    away-pending    404  404  404  404  404  403  200  200  403  302  403  302
+request_detail      POST   home-pending    405  405  405  405  405  405  405  405  405  302  405  405
+request_decide      GET    home-pending    403  403  403  200  403  403  403  404  403  302  403  302
+request_decide      POST   home-pending    403  403  403  200  403  403  403  404  403  302  403  302
+request_decide      GET    away-pending    403  403  403  404  403  403  403  200  403  302  403  302
+request_decide      POST   away-pending    403  403  403  404  403  403  403  200  403  302  403  302
+request_decide      GET    home-approved   403  403  403  302  403  403  403  404  403  302  403  302
+delivery_create     GET    home-approved   200  404  404  403  403  403  404  403  403  302  403  302
+delivery_create     POST   home-approved   200  404  404  403  403  403  404  403  403  302  403  302
+delivery_create     POST   away-approved   404  404  404  403  403  403  200  403  403  302  403  302
+delivery_create     GET    home-pending    302  404  404  403  403  403  404  403  403  302  403  302
 
-decision_pdf        GET    home-decision   200  404  404  200  200  403  404  404  403  403  403  302
-decision_pdf        GET    away-decision   404  404  404  404  404  403  200  200  403  403  403  302
-decision_status     GET    home-decision   200  404  404  200  200  403  404  404  403  403  403  302
-decision_render     POST   home-decision   403  403  403  302  403  403  403  404  403  403  403  302
-decision_render     POST   away-decision   403  403  403  404  403  403  403  302  403  403  403  302
-decision_render     GET    home-decision   405  405  405  405  405  405  405  405  405  405  405  405
-document_download   GET    home-document   200  404  404  200  200  403  404  404  403  403  403  302
-document_download   GET    away-document   404  404  404  404  404  403  200  200  403  403  403  302
+decision_pdf        GET    home-decision   200  404  404  200  200  403  404  404  403  302  403  302
+decision_pdf        GET    away-decision   404  404  404  404  404  403  200  200  403  302  403  302
+decision_status     GET    home-decision   200  404  404  200  200  403  404  404  403  302  403  302
+decision_render     POST   home-decision   403  403  403  302  403  403  403  404  403  302  403  302
+decision_render     POST   away-decision   403  403  403  404  403  403  403  302  403  302  403  302
+decision_render     GET    home-decision   405  405  405  405  405  405  405  405  405  302  405  405
+document_download   GET    home-document   200  404  404  200  200  403  404  404  403  302  403  302
+document_download   GET    away-document   404  404  404  404  404  403  200  200  403  302  403  302
 
-loan_detail         GET    home-loan       200  404  404  200  200  403  404  404  403  403  403  302
-loan_detail         GET    away-loan       404  404  404  404  404  403  200  200  403  403  403  302
-loan_status         POST   home-loan       200  404  404  403  403  403  404  403  403  403  403  302
-loan_status         POST   away-loan       404  404  404  403  403  403  200  403  403  403  403  302
-loan_repayment      POST   home-loan       200  404  404  403  403  403  404  403  403  403  403  302
-loan_repayment      GET    home-loan       405  405  405  405  405  405  405  405  405  405  405  405
+loan_detail         GET    home-loan       200  404  404  200  200  403  404  404  403  302  403  302
+loan_detail         GET    away-loan       404  404  404  404  404  403  200  200  403  302  403  302
+loan_status         POST   home-loan       200  404  404  403  403  403  404  403  403  302  403  302
+loan_status         POST   away-loan       404  404  404  403  403  403  200  403  403  302  403  302
+loan_repayment      POST   home-loan       200  404  404  403  403  403  404  403  403  302  403  302
+loan_repayment      GET    home-loan       405  405  405  405  405  405  405  405  405  302  405  405
 """
 
 ROWS = []

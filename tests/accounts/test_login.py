@@ -82,10 +82,40 @@ def test_wrong_codes_are_refused_in_vietnamese(client, staff_user):
     assert client.get("/").status_code == 302
 
 
-def test_api_clients_do_not_need_a_totp_device(client):
+def test_partner_api_accounts_cannot_sign_in_to_the_pages(client):
     user = MembershipFactory(role=Role.PARTNER_API).user
+    response = client.post(LOGIN, {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 200  # the form again, with the reason
+    assert "chỉ dùng cho API" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert client.get("/ho-so/").status_code == 302
+
+
+def test_a_partner_session_made_any_other_way_is_ended(client):
+    user = MembershipFactory(role=Role.PARTNER_API).user
+    client.force_login(user)
+    response = client.get("/ho-so/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_user_with_a_staff_role_too_signs_in_but_never_acts_as_the_partner(client, staff_user):
+    from accounts.models import Membership
+
+    partner = MembershipFactory(user=staff_user, role=Role.PARTNER_API)
+    client.post(LOGIN, {"username": staff_user.username, "password": PASSWORD})
+    assert "_auth_user_id" in client.session
+    assert client.post("/vai-tro/", {"membership": partner.pk}).status_code in (302, 404)
+    assert Membership.objects.filter(user=staff_user).count() == 2
+
+
+def test_every_browser_user_needs_the_second_factor(client):
+    from tests.factories import UserFactory
+
+    user = UserFactory()  # no agency yet: still two factors
     client.post(LOGIN, {"username": user.username, "password": PASSWORD})
-    assert client.get("/").status_code == 200
+    assert client.get("/").status_code == 302
 
 
 def test_demo_setting_can_relax_two_factor_locally(client, staff_user, settings):

@@ -49,10 +49,10 @@ def test_inactive_memberships_and_agencies_grant_nothing():
     assert not closed.user.can(Action.CASE_VIEW)
 
 
-def test_two_factor_is_required_for_staff_roles_not_for_api_clients():
+def test_two_factor_is_required_for_staff_roles_and_api_clients_never_use_the_pages():
     assert Role.PARTNER_API not in STAFF_ROLES
     assert MembershipFactory(role=Role.CASEWORKER).user.requires_two_factor
-    assert not MembershipFactory(role=Role.PARTNER_API).user.requires_two_factor
+    assert not MembershipFactory(role=Role.PARTNER_API).user.may_use_browser
     assert UserFactory(is_staff=True).requires_two_factor
 
 

@@ -29,6 +29,7 @@ def test_demo_logins_are_printed(capsys):
     call_command("seed_demo", "--logins")
     out = capsys.readouterr().out
     assert "bienphong.ls" in out and "pheduyet.ls" in out and "Demo@2026" in out
+    assert "doitac.api" not in out  # the partner API account cannot sign in to the pages
 
 
 def test_seed_demo_gives_realistic_cases_in_every_status():

@@ -15,8 +15,8 @@ from facilities.choices import (
     Service,
 )
 from facilities.models import Stay, StayExtension
-from tests.victims.factories import CaseChildFactory, CaseFactory, PersonFactory
-from victims.models import CaseAccessGrant, Sex
+from tests.victims.factories import CaseChildFactory, CaseFactory, PersonFactory, consented
+from victims.models import CaseAccessGrant, Sex, SharingParty
 from victims.workflow import Status
 
 from .factories import FacilityFactory, LicenceFactory, StayFactory, days_ago, today
@@ -309,6 +309,7 @@ def test_discharge_checks(world):
 def test_a_transfer_moves_mother_and_child_keeps_the_end_date_and_shares_the_case(world):
     mother, child = admit(world, persons=[world.case.person, world.child])
     target = FacilityFactory(owner_agency=world.ngo_ls, name="Nhà tạm lánh", beds=2)
+    consented(world.case, SharingParty.PARTNER_ORGANISATION)
 
     new_mother, new_child = services.stay_transfer(user=world.caseworker, stay=mother, to_facility=target,
                                                    transferred_on=today(), reason="Cần hỗ trợ tâm lý chuyên sâu")
@@ -320,6 +321,20 @@ def test_a_transfer_moves_mother_and_child_keeps_the_end_date_and_shares_the_cas
     assert new_mother.ends_on == mother.ends_on  # a transfer does not restart the maximum stay
     grant = CaseAccessGrant.objects.get(case=world.case, grantee_agency=world.ngo_ls)
     assert "case.view_identity" in grant.actions and grant.revoked_at is None
+
+
+def test_a_transfer_beyond_the_victims_consent_is_refused_and_moves_nobody(world):
+    mother, _child = admit(world, persons=[world.case.person, world.child])
+    target = FacilityFactory(owner_agency=world.ngo_ls, name="Nhà tạm lánh", beds=2)
+    consented(world.case, SharingParty.SOCIAL_CENTRE)  # not partner organisations
+    stays_before = Stay.objects.count()
+    with pytest.raises(ValidationError) as error:
+        services.stay_transfer(user=world.caseworker, stay=mother, to_facility=target, transferred_on=today(),
+                               reason="Cần hỗ trợ tâm lý chuyên sâu")
+    assert codes(error.value, "to_facility") == ["no_consent"]
+    mother.refresh_from_db()
+    assert mother.is_current and Stay.objects.count() == stays_before
+    assert not CaseAccessGrant.objects.filter(case=world.case, grantee_agency=world.ngo_ls).exists()
 
 
 def test_a_transfer_needs_free_beds_at_the_target(world):

@@ -88,3 +88,17 @@ class ReintegrationPlanFactory(factory.django.DjangoModelFactory):
     ends_on = factory.LazyAttribute(lambda plan: plan.starts_on + datetime.timedelta(days=700))
     responsible_agency = factory.SelfAttribute("case.owning_agency")
     created_by = factory.SelfAttribute("case.created_by")
+
+
+def consented(case, *parties, given=True):
+    """A consent recorded for the case's victim: to share with `parties` (all agency kinds if none)."""
+    from victims.models import Consent, SharingParty
+
+    return Consent.objects.create(
+        case=case, person=case.person, given=given,
+        share_with=sorted(parties) if parties else ([] if not given else [
+            SharingParty.POLICE, SharingParty.SOCIAL_AFFAIRS, SharingParty.SOCIAL_CENTRE,
+            SharingParty.PARTNER_ORGANISATION, SharingParty.COMMUNE,
+        ]),
+        recorded_on=case.received_on, recorded_by=case.created_by,
+    )

@@ -1,5 +1,7 @@
+
 """Registering a reception (tiếp nhận): case numbers, the double submit, clean text."""
 
+import datetime
 import re
 import unicodedata
 import uuid
@@ -122,13 +124,16 @@ def test_names_are_stored_in_nfc_and_folded_for_search(world):
         ({"full_name": "N" * 201}, "full_name"),
         ({"full_name": ""}, "full_name"),
         ({"received_on": timezone.localdate() + timezone.timedelta(days=1)}, "received_on"),
+        ({"received_on": datetime.date(1800, 1, 1)}, "received_on"),
+        ({"received_on": datetime.date(1999, 12, 31)}, "received_on"),
         ({"date_of_birth": timezone.localdate() + timezone.timedelta(days=1)}, "date_of_birth"),
         ({"date_of_birth": days_ago(1), "received_on": days_ago(5)}, "date_of_birth"),
         ({"birth_year": timezone.localdate().year + 1}, "birth_year"),
         ({"birth_year": 1850}, "birth_year"),
         ({"reception_channel": "teleported"}, "reception_channel"),
     ],
-    ids=["nul-name", "nul-place", "too-long", "empty-name", "future-reception", "future-birth",
+    ids=["nul-name", "nul-place", "too-long", "empty-name", "future-reception", "reception-in-1800",
+         "reception-before-2000", "future-birth",
          "born-after-reception", "future-birth-year", "ancient-birth-year", "unknown-channel"],
 )
 def test_bad_reception_input_is_refused_with_the_field_named(world, overrides, field):

@@ -16,7 +16,7 @@ from victims.models import AccessLog, Case, ClosureReason
 from victims.selectors import access_log_for_case, can_view_access_log
 from victims.workflow import Status
 
-from .factories import CaseChildFactory, CaseFactory, PersonFactory, days_ago, member
+from .factories import CaseChildFactory, CaseFactory, PersonFactory, consented, days_ago, member
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +25,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_owner_shares_a_case_with_another_agency_and_revokes_it(world):
     case = CaseFactory(receiving_agency=world.centre_ls)
+    consented(case)
     grant = services.case_grant_access(user=world.caseworker_ls, case=case, grantee_agency=world.centre_hn,
                                        actions=["case.view_identity"], reason="Chuyển về Hà Nội")
     assert set(grant.actions) == {"case.view", "case.view_identity"}  # view comes with any action
@@ -58,6 +59,7 @@ def test_a_grant_names_one_grantee_shareable_actions_a_reason_and_a_future_expir
 
 def test_only_those_who_may_share_a_case_grant_access(world):
     case = CaseFactory(receiving_agency=world.centre_ls)
+    consented(case)
     services.case_grant_access(user=world.caseworker_ls, case=case, grantee_agency=world.centre_hn,
                                actions=["case.view", "case.edit"], reason="Phối hợp")
     for user in (world.caseworker_hn, world.statistician_ls, world.approver_ls):

@@ -16,12 +16,13 @@ from victims.models import (
     IdentificationOutcome,
     ReceptionChannel,
     ReintegrationPlan,
+    SharingParty,
     StatusTransition,
     VerificationRequest,
 )
 from victims.workflow import Status
 
-from .factories import days_ago, member
+from .factories import consented, days_ago, member
 from .test_views_cases import client_as
 
 pytestmark = pytest.mark.django_db
@@ -118,6 +119,7 @@ def test_the_requested_police_unit_records_the_outcome_with_a_scan(world, settin
     download = client_as(world.caseworker_ls).get(url("outcome_scan", case, outcome.pk))
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
     assert "attachment" in download["Content-Disposition"] and case.case_number in download["Content-Disposition"]
+    assert download["X-Content-Type-Options"] == "nosniff" and download["Content-Type"] == "application/pdf"
     assert AccessLog.objects.filter(action="case.download_scan", object_id=str(case.pk)).exists()
     assert client_as(world.caseworker_hn).get(url("outcome_scan", case, outcome.pk)).status_code == 404
     assert client_as(world.statistician_ls).get(url("outcome_scan", case, outcome.pk)).status_code == 403
@@ -134,6 +136,19 @@ def test_a_scan_of_the_wrong_type_is_refused(world, settings, tmp_path):
     })
     assert response.status_code == 200 and "scan" in errors(response)
     assert not IdentificationOutcome.objects.exists()
+
+
+def test_an_html_page_named_pdf_is_refused_on_the_form(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    case = received(world)
+    services.verification_request(user=world.caseworker_ls, case=case, police_agency=world.police_ls)
+    fake = SimpleUploadedFile("fake.pdf", b"<html><script>alert(1)</script></html>", content_type="application/pdf")
+    response = client_as(world.police_officer_ls).post(url("outcome_record", case), {
+        "outcome": "under_identification", "scan": fake,
+    })
+    assert response.status_code == 200 and "scan" in errors(response)
+    assert "PDF, JPG" in response.content.decode()
+    assert not IdentificationOutcome.objects.exists() and not any(tmp_path.rglob("*"))
 
 
 def test_only_police_of_the_requested_unit_record_the_outcome(world):
@@ -252,10 +267,13 @@ def test_share_the_case_with_another_agency_and_revoke_it(world):
     response = client.post(url("grant_create", case), {"grantee_agency": world.centre_hn.pk,
                                                        "actions": ["case.view_identity"], "reason": ""})
     assert "reason" in errors(response)
-    response = client.post(url("grant_create", case), {
-        "grantee_agency": world.centre_hn.pk, "actions": ["case.view_identity"], "reason": "Chuyển về Hà Nội",
-        "expires_at": days_ago(-30).strftime("%d/%m/%Y"),
-    })
+    share = {"grantee_agency": world.centre_hn.pk, "actions": ["case.view_identity"], "reason": "Chuyển về Hà Nội",
+             "expires_at": days_ago(-30).strftime("%d/%m/%Y")}
+    refused = client.post(url("grant_create", case), share)  # no consent recorded yet
+    assert refused.status_code == 200 and "grantee_agency" in errors(refused)
+    assert "Chưa ghi nhận sự đồng ý" in refused.content.decode()
+    consented(case, SharingParty.SOCIAL_CENTRE)
+    response = client.post(url("grant_create", case), share)
     assert response.status_code == 302
     grant = CaseAccessGrant.objects.get(case=case, grantee_agency=world.centre_hn)
     assert client_as(world.caseworker_hn).get(url("case_detail", case)).status_code == 200

@@ -33,7 +33,7 @@ from victims.models import (
 from victims.views.intake import STEPS, finish_url
 from victims.workflow import Status
 
-from .factories import CaseChildFactory, CaseFactory, PersonFactory, days_ago
+from .factories import CaseChildFactory, CaseFactory, PersonFactory, consented, days_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -512,6 +512,17 @@ def test_a_future_reception_date_is_refused_on_the_reception_step(world, guard, 
     assert_error_next_to(response, "received_on")
 
 
+def test_a_reception_date_in_1800_is_refused_on_the_reception_step(world, guard, case):
+    before = case.received_on
+    response = guard.post(step_url(case, "tiep-nhan"), {
+        "reception_channel": ReceptionChannel.RESCUED, "received_on": "01/01/1800",
+    })
+    assert_error_next_to(response, "received_on")
+    assert "01/01/2000" in response.content.decode()
+    case.refresh_from_db()
+    assert case.received_on == before
+
+
 # Address ----------------------------------------------------------------------------------------
 
 def test_a_commune_is_saved_with_its_province(world, guard, case):
@@ -778,6 +789,7 @@ def test_a_viewer_who_may_not_edit_is_refused(world, signed_in, case):
 
 
 def test_a_grant_with_edit_but_without_identity_does_not_open_the_declaration(world, signed_in, case):
+    consented(case)
     services.case_grant_access(user=world.border_guard, case=case, actions=["case.edit"],
                                reason="Hỗ trợ", grantee_agency=world.centre_hn)
     assert signed_in(world.caseworker_hn).get(step_url(case, "nhan-than")).status_code == 404

@@ -14,6 +14,7 @@ from accounts.formviews import OneTimeForm
 from accounts.models import AdministrativeUnit, Agency
 from accounts.roles import Action
 from accounts.text import nfc
+from config.uploads import ScanField
 from victims.models import (
     Case,
     ClosureReason,
@@ -21,7 +22,6 @@ from victims.models import (
     IdentificationResult,
 )
 from victims.models.followup import DEFAULT_VISIT_INTERVAL_MONTHS
-from victims.models.identification import SCAN_EXTENSIONS
 from victims.scoping import POLICE
 from victims.services import GRANTABLE_ACTIONS
 from victims.workflow import (
@@ -174,10 +174,9 @@ class IdentificationOutcomeForm(OneTimeForm):
     document_number = TextField(label=_("Document number"), required=False, max_length=50)
     document_date = date_field(_("Document date"), required=False)
     issuing_body = TextField(label=_("Issued by"), required=False, max_length=255)
-    scan = forms.FileField(
+    scan = ScanField(
         label=_("Scanned document"), required=False,
         help_text=_("PDF, JPG or PNG, at most 10 MB. After an error, choose the file again."),
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(f".{ext}" for ext in SCAN_EXTENSIONS)}),
     )
     note = TextField(label=_("Note"), required=False, max_length=2000, widget=textarea())
 
@@ -251,6 +250,12 @@ class GrantForm(OneTimeForm):
     )
     reason = TextField(label=_("Reason"), max_length=255)
     expires_at = date_field(_("Until"), required=False, help_text=_("Empty: until revoked."))
+    consent_override_reason = TextField(
+        label=_("Reason for sharing beyond the victim's consent"), required=False, max_length=2000,
+        widget=textarea(),
+        help_text=_("Only when the recorded consent does not cover this agency; agency managers only. "
+                    "It is recorded, shown on the case page and in the access log."),
+    )
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)

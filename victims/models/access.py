@@ -39,6 +39,13 @@ class CaseAccessGrant(CleanTextModel):
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("revoked by"),
     )
+    # The consent that allows this share (withdrawing it ends the share), or an agency manager's
+    # written reason for sharing beyond it. Neither for shares inside the owning agency.
+    consent = models.ForeignKey(
+        "victims.Consent", models.PROTECT, null=True, blank=True, related_name="grants",
+        verbose_name=_("consent"),
+    )
+    consent_override_reason = models.TextField(_("reason for sharing beyond the consent"), max_length=2000, blank=True)
 
     objects = CaseAccessGrantQuerySet.as_manager()
 

@@ -1,3 +1,5 @@
+import datetime
+
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -20,6 +22,8 @@ from .choices import (
 )
 from .person import Person, history_trackers
 from .querysets import CaseQuerySet, CaseScopedQuerySet
+
+EARLIEST_RECEPTION = datetime.date(2000, 1, 1)
 
 
 def _user_fk(verbose_name, **kwargs):
@@ -139,6 +143,9 @@ class Case(CleanTextModel):
         self.destination_country = (self.destination_country or "").upper()
         if self.received_on and self.received_on > timezone.localdate():
             error("received_on", _("The reception date cannot be in the future."))
+        elif self.received_on and self.received_on < EARLIEST_RECEPTION:
+            # The system's records start long after; 1800 or 0201 is a typing error, not a case.
+            error("received_on", _("The reception date cannot be before 01/01/2000."))
         if self.destination_country and not is_country_code(self.destination_country):
             error("destination_country", _("Choose a country by its two-letter ISO code."))
         if len(set(self.purposes)) != len(self.purposes):

@@ -22,7 +22,7 @@ from accounts.roles import Action
 from accounts.web import require_action
 from victims import selectors, services
 from victims.forms import cases as forms
-from victims.models import CaseAccessGrant
+from victims.models import CaseAccessGrant, Consent
 from victims.workflow import PLAN_STATUSES, Status
 
 from .cases import (
@@ -221,4 +221,23 @@ def revoke_grant(request, pk, grant_pk):
             messages.error(request, message)
     else:
         messages.success(request, _("The access has been revoked."))
+    return redirect(case_url(case))
+
+
+@login_required
+@require_POST
+def withdraw_consent(request, pk, consent_pk):
+    """The victim withdraws a consent: the shares it allowed end now (POST only, confirmed)."""
+    require_action(request, Action.CASE_EDIT)
+    case = selectors.case_get(user=request.user, pk=pk, action=Action.CASE_EDIT)
+    consent = Consent.objects.visible_to(request.user, Action.CASE_EDIT).filter(case_id=case.pk, pk=consent_pk).first()
+    if consent is None:
+        raise Http404("No consent matches the given query.")
+    try:
+        services.consent_withdraw(user=request.user, consent=consent)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The consent has been withdrawn; the shares it allowed have ended."))
     return redirect(case_url(case))

@@ -11,14 +11,15 @@ from pathlib import PurePath
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.roles import Action
 from accounts.web import require_action
+from config import private_filters
 from victims import selectors
 from victims.forms.cases import SORT_FIELDS, CaseFilterForm, transition_targets
 from victims.models import (
@@ -99,15 +100,18 @@ def _sort_links(current: str, allowed: set[str]) -> dict[str, str]:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def case_list(request):
-    """Cases the user may see: search, filters and sort in the URL, masked names where due."""
+    """Cases the user may see: filters kept in the session (never names in the URL), masked names where due."""
     require_action(request, Action.CASE_VIEW)
-    form = CaseFilterForm(request.GET or None, user=request.user)
+    params = private_filters.params(request, "victims:case_list")
+    if isinstance(params, HttpResponse):
+        return params
+    form = CaseFilterForm(params or None, user=request.user)
     if form.is_bound:
         form.is_valid()  # invalid filters are ignored and shown next to their field
     cases = selectors.case_list(user=request.user, **form.selector_filters())
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(cases, PAGE_SIZE).get_page(params.get("page"))
     rows = list(page.object_list)
     log_request_reads(request, rows, LOG_LIST)
     today = timezone.localdate()
@@ -116,7 +120,7 @@ def case_list(request):
         "form": form, "page": page, "cases": rows, "sort": sort,
         "sort_links": _sort_links(sort, form.allowed_sorts),
         "overdue_count": selectors.followups_overdue(request.user, today).count(),
-        "filtered": any(request.GET.get(name) for name in ("q", "status", "province", "receiving_agency",
+        "filtered": any(params.get(name) for name in ("q", "status", "province", "receiving_agency",
                                                           "received_from", "received_to")),
         # The reception is registered for the agency the user acts for (chosen in the header).
         "intake_url": _optional_url("victims:intake_start") if _acting_allows(request, Action.CASE_CREATE) else None,
