@@ -4,7 +4,7 @@ steps and the rights of a share, but not names or reasons."""
 import pytest
 
 from accounts.roles import Action, Role
-from tests.victims.factories import agency, member
+from tests.victims.factories import agency, consented, member
 from victims.services import case_grant_access, case_transition
 from victims.views.timeline import case_timeline
 from victims.workflow import Status
@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_the_statistician_reads_statuses_and_rights_but_not_reasons(ls, case):
     statistician = member(ls.department, Role.STATISTICIAN)
     case_transition(user=ls.caseworker, case=case, to_status=Status.IN_SUPPORT, reason="Bà Lò Thị Mai cần chỗ ở")
+    consented(case)
     case_grant_access(user=ls.caseworker, case=case, grantee_agency=agency("police", "lang son", code="CA-LS-M"),
                       actions=[Action.CASE_VIEW], reason="Điều tra vụ án của Lò Thị Mai")
     entries = case_timeline(statistician, case)

@@ -13,7 +13,7 @@ from accounts.roles import Action, Role
 from support.services import loan_create
 from tests.facilities.factories import FacilityFactory, StayFactory
 from tests.support.factories import LAW53, request_support
-from tests.victims.factories import agency, member
+from tests.victims.factories import agency, consented, member
 from victims.history import case_history
 from victims.services import case_grant_access
 
@@ -28,6 +28,7 @@ def shared_case(ls, case):
     StayFactory(case=case, facility=FacilityFactory(owner_agency=ls.centre))
     police = agency("police", "ha noi", code="CA-HN-T")
     officer = member(police, Role.CASEWORKER)
+    consented(case)
     case_grant_access(user=ls.caseworker, case=case, grantee_agency=police,
                       actions=[Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY], reason="Phối hợp điều tra")
     return case, officer

@@ -4,7 +4,7 @@ import pytest
 
 from accounts.roles import Action, Role
 from tests.support.factories import LAW53, request_support
-from tests.victims.factories import agency, member
+from tests.victims.factories import agency, consented, member
 from victims.history import HIDDEN, case_history
 from victims.services import case_grant_access
 
@@ -15,6 +15,7 @@ def test_a_support_share_without_identity_shows_support_requests_without_their_n
     request_support(ls, case, [(LAW53, "clothing_set", 1)], note="Nạn nhân đang mang thai.")
     police = agency("police", "lang son", code="CA-LS-H")
     officer = member(police)
+    consented(case)
     case_grant_access(user=ls.caseworker, case=case, grantee_agency=police,
                       actions=[Action.CASE_VIEW, Action.SUPPORT_VIEW], reason="Phối hợp")
 
