@@ -29,7 +29,12 @@ from tests.access.test_anonymous import ALL_URLS
 from tests.facilities.factories import FacilityFactory, StayFactory
 from tests.factories import UserFactory, province, totp_device
 from tests.support.factories import LAW53, make_case, request_support
-from tests.victims.factories import CaseAccessGrantFactory, CaseChildFactory, PersonFactory
+from tests.victims.factories import (
+    CaseAccessGrantFactory,
+    CaseChildFactory,
+    PersonFactory,
+    consented,
+)
 from victims.models import AccessLog
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +82,8 @@ IDS = {
     "victims:grant_revoke": lambda f: {"pk": f.case.pk, "grant_pk": f.grant.pk},
     "victims:outcome_scan": lambda f: {"pk": f.case.pk, "outcome_pk": f.outcome.pk},
     "victims:intake_step": lambda f: {"pk": f.case.pk, "step": "nhan-than"},
+    "victims:consent_withdraw": lambda f: {"pk": f.case.pk, "consent_pk": f.consent.pk},
+    "accounts:account_unlock": lambda f: {"pk": f.case.pk},  # no victim data; any id
     "victims:": lambda f: {"pk": f.case.pk},
     "support:case_support": lambda f: {"case_pk": f.case.pk},
     "support:request_create": lambda f: {"case_pk": f.case.pk},
@@ -113,6 +120,7 @@ def _file(side: str, centre, police=None) -> SimpleNamespace:
                                        actions=[Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY],
                                        reason="Phối hợp xác minh", granted_by=member)
     return SimpleNamespace(case=case, facility=facility, stay=stay, request=support_request, loan=loan,
+                           consent=consented(case),
                            grant=grant or CaseAccessGrantFactory(case=case, granted_by=member,
                                                                  grantee_agency=police or centre),
                            outcome=case.identification_outcomes.first())

@@ -36,6 +36,8 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("victims/selectors.py", "case_list"): "a subquery inside the scoped case list",
     ("victims/services.py", "_case_for_intake_key"): LIMITS,
     ("victims/services.py", "identification_record_outcome"): AFTER_SCOPED_FETCH,
+    ("victims/services.py", "current_consent"): AFTER_SCOPED_FETCH,
+    ("victims/services.py", "consent_withdraw"): LOCK,
 }
 # Seed data for `make run`: no user acts there.
 DEMO_MODULES = frozenset({"facilities/demo.py", "support/demo.py", "victims/demo.py"})
