@@ -6,3 +6,43 @@ document.addEventListener("submit", (event) => {
   const message = event.target.dataset.confirm;
   if (message && !window.confirm(message)) event.preventDefault();
 });
+
+// Wide tables scroll inside their own box instead of making the whole page scroll sideways (a
+// phone, 200 % zoom); a box that scrolls can be reached and scrolled by keyboard too.
+function scrollableTables() {
+  document.querySelectorAll("main table.table").forEach((table) => {
+    let box = table.parentElement;
+    if (!box.classList.contains("table-responsive")) {
+      box = document.createElement("div");
+      box.className = "table-responsive";
+      table.replaceWith(box);
+      box.appendChild(table);
+    }
+    if (box.scrollWidth > box.clientWidth + 1) {
+      box.tabIndex = 0;
+      box.setAttribute("role", "region");
+      const caption = table.caption || table.closest("section, .card")?.querySelector("h2, h3, .card-header");
+      box.setAttribute("aria-label", (caption && caption.textContent.trim()) || document.title);
+    } else if (box.hasAttribute("tabindex")) {
+      box.removeAttribute("tabindex");
+      box.removeAttribute("role");
+      box.removeAttribute("aria-label");
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", scrollableTables);
+window.addEventListener("resize", scrollableTables);
+
+// Tom Select hides the original <select> and moves its <label> to its own input: give the hidden
+// select the label's text as its name, so assistive technology never meets a nameless select.
+function nameHiddenSelect(select) {
+  if (select.getAttribute("aria-label")) return;
+  const label = document.querySelector(`label[for="${select.id}-ts-control"], label[for="${select.id}"]`);
+  const name = label ? label.textContent.replace(/\s*\*\s*$/, "").trim() : "";
+  if (name) select.setAttribute("aria-label", name);
+}
+new MutationObserver((changes) => {
+  changes.forEach((change) => {
+    if (change.target.matches && change.target.matches("select.tomselected")) nameHiddenSelect(change.target);
+  });
+}).observe(document.documentElement, {subtree: true, attributes: true, attributeFilter: ["class"]});
