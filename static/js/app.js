@@ -46,3 +46,47 @@ new MutationObserver((changes) => {
     if (change.target.matches && change.target.matches("select.tomselected")) nameHiddenSelect(change.target);
   });
 }).observe(document.documentElement, {subtree: true, attributes: true, attributeFilter: ["class"]});
+
+// After a failed submit, focus moves to the error summary (read out at once); each of its links
+// moves focus to its field (the search box of a Tom Select picker, the first box of a group).
+document.addEventListener("DOMContentLoaded", () => {
+  const summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus({preventScroll: true});
+    summary.scrollIntoView({block: "center", behavior: "instant"});
+  }
+});
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("[data-error-summary] a[href^='#']");
+  if (!link) return;
+  const target = document.getElementById(link.getAttribute("href").slice(1));
+  if (!target) return;
+  event.preventDefault();
+  let focusable = target;
+  if (target.tomselect) focusable = target.tomselect.control_input;
+  else if (!target.matches("input, select, textarea, button")) focusable = target.querySelector("input, select, textarea") || target;
+  const around = focusable.closest(".mb-3, fieldset") || focusable;
+  around.scrollIntoView({block: "center", behavior: "instant"});
+  focusable.focus({preventScroll: true});
+});
+
+// Search as you type (facility admission): the server lists the matching cases in scope.
+document.addEventListener("DOMContentLoaded", () => {
+  const input = document.querySelector("input[data-case-search]");
+  const box = document.getElementById("case-suggestions");
+  if (!input || !box || !box.dataset.suggestUrl) return;
+  let timer = null;
+  let last = "";
+  input.addEventListener("input", () => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(async () => {
+      const typed = input.value.trim();
+      if (typed === last) return;
+      last = typed;
+      const url = new URL(box.dataset.suggestUrl, window.location.href);
+      url.searchParams.set("case_number", typed);
+      const response = await fetch(url, {headers: {"HX-Request": "true"}});
+      if (response.ok && input.value.trim() === typed) box.innerHTML = await response.text();
+    }, 250);
+  });
+});
