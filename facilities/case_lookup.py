@@ -21,8 +21,8 @@ def case_number_pattern(typed: str, anchored: bool = False) -> str | None:
     parts = []
     for index, token in enumerate(tokens):
         piece = "-?".join(re.escape(char) for char in token)
-        if token.isdigit() and index == len(tokens) - 1 and len(tokens) > 1:
-            piece = "0*" + piece.replace("-?", "")  # the running number: "5" is 00005
+        if token.isdigit() and index == len(tokens) - 1 and len(tokens) > 1 and len(token) <= 5:
+            piece = "0*" + re.escape(token)  # the running number on its own: "5" is 00005
         parts.append(piece)
     pattern = "-?".join(parts)
     return f"^{pattern}$" if anchored else pattern
