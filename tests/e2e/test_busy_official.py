@@ -69,3 +69,63 @@ def test_a_reception_form_sent_again_with_a_used_token_opens_the_first_case(sign
     case = Case.objects.get()
     expect(page).to_have_url(re.compile(rf"/ho-so/{case.pk}/to-khai/"))
     expect(page.get_by_role("alert").filter(has_text="đã được đăng ký")).to_contain_text(case.case_number)
+
+
+@pytest.fixture
+def centre(db):
+    from tests.facilities.factories import FacilityFactory
+    from tests.victims.factories import CaseFactory, PersonFactory, agency, member
+
+    centre = agency("social_centre", "lang son", code="TTCTXH-LS", name="Trung tâm Công tác xã hội tỉnh Lạng Sơn")
+    caseworker = member(centre, user__username="lan.vi", user__full_name="Vi Thị Lan")
+    facility = FacilityFactory(owner_agency=centre, name="Cơ sở lưu trú Bình An", created_by=caseworker)
+    case = CaseFactory(receiving_agency=centre, created_by=caseworker,
+                       person=PersonFactory(full_name="Nông Thị Hoa", birth_year=2002))
+    return caseworker, facility, case
+
+
+def test_the_admission_case_is_found_as_you_type_and_services_are_ticked_with_the_mouse(signed_in_page, centre):
+    caseworker, facility, case = centre
+    page = signed_in_page(caseworker)
+    page.goto(f"/co-so/{facility.pk}/tiep-nhan/")
+
+    # Point 6: part of the number, lower case, without the zeros; or the name without diacritics.
+    *head, running = case.case_number.split("-")
+    page.locator("#id_case_number").press_sequentially("-".join(head).lower() + f"-{int(running)}", delay=30)
+    expect(page.get_by_test_id("case-suggestion")).to_contain_text(case.case_number)
+    page.locator("#id_case_number").fill("")
+    page.locator("#id_case_number").press_sequentially("nong thi hoa", delay=30)
+    suggestion = page.get_by_test_id("case-suggestion").filter(has_text="Nông Thị Hoa")
+    expect(suggestion).to_contain_text(case.case_number)
+    suggestion.click()
+    expect(page.locator("#id_persons")).to_contain_text("Nông Thị Hoa")
+
+    # Point 1: a click on a service's label ticks its box; nothing overlaps the next fields.
+    page.get_by_text("Chăm sóc y tế", exact=True).click()
+    expect(page.get_by_label("Chăm sóc y tế", exact=True)).to_be_checked()
+    page.get_by_text("Hỗ trợ tâm lý", exact=True).click()
+    expect(page.get_by_label("Hỗ trợ tâm lý", exact=True)).to_be_checked()
+    group = page.locator("fieldset#id_services").bounding_box()
+    reason = page.locator("#id_admission_reason").bounding_box()
+    assert group["width"] > 300 and group["y"] + group["height"] <= reason["y"]  # the group sits above it
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_header_fits_the_screen_with_the_whole_name_and_the_sign_out_button(signed_in_page, width):
+    from tests.victims.factories import agency, member
+
+    centre = agency("social_centre", "lang son", code="TTCTXH-LS",
+                    name="Trung tâm Công tác xã hội và Bảo trợ xã hội tỉnh Lạng Sơn")
+    user = member(centre, user__username="nguyen.hoa", user__full_name="Nguyễn Thị Phương Hoa")
+    page = signed_in_page(user, width=width, height=800)
+    page.goto("/ho-so/")
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling
+    sign_out = page.get_by_role("button", name="Đăng xuất").bounding_box()
+    assert sign_out["x"] >= 0 and sign_out["x"] + sign_out["width"] <= width
+    name = page.get_by_test_id("user-name")
+    expect(name).to_have_text("Nguyễn Thị Phương Hoa")
+    line_height = page.evaluate("parseFloat(getComputedStyle(document.body).lineHeight) || 24")
+    box = name.bounding_box()
+    assert box["height"] < 1.6 * line_height and box["x"] + box["width"] <= width  # one line, all of it
