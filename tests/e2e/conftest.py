@@ -74,7 +74,9 @@ def signed_in_page(browser, live_server):
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
         session.save()
+        # Reduced motion: no smooth scrolling (Bootstrap), so a focused element is in place when measured.
         context = browser.new_context(base_url=live_server.url, locale="vi-VN", bypass_csp=bypass_csp,
+                                      reduced_motion="reduce",
                                       viewport={"width": width, "height": height})
         context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key,
                               "url": live_server.url}])

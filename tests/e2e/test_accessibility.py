@@ -22,6 +22,8 @@ FOCUS = """
     outline: style.outlineStyle, width: parseFloat(style.outlineWidth), colour: style.outlineColor,
     inWindow: box.width > 0 && box.height > 0 && box.top >= 0 && box.left >= 0
               && box.bottom <= innerHeight && box.right <= innerWidth,
+    box: [Math.round(box.top), Math.round(box.bottom), Math.round(box.left), Math.round(box.right), innerHeight, innerWidth],
+    hit: hit ? hit.tagName + "." + [...hit.classList].join(".") : null,
     uncovered: !!hit && (hit === el || el.contains(hit) || (hit.closest("label") && hit.closest("label").control === el)),
   };
 }
@@ -32,7 +34,7 @@ def assert_focus_visible(page):
     focus = page.evaluate(FOCUS)
     assert focus["outline"] != "none" and focus["width"] >= 2, focus
     assert focus["colour"] not in ("rgba(0, 0, 0, 0)", "transparent"), focus
-    assert focus["inWindow"] and focus["uncovered"], focus
+    assert focus["inWindow"] and focus["uncovered"], repr(focus)
     return focus
 
 
