@@ -16,6 +16,17 @@ MESSAGES = [
     gettext_noop("Enter a whole number."),
     gettext_noop("Enter a valid date."),
     gettext_noop("Select a valid choice. That choice is not one of the available choices."),
+    # The administration: Django's and django-axes' words the Vietnamese catalogues lack.
+    gettext_noop("Show counts"),
+    gettext_noop("Hide counts"),
+    gettext_noop("access attempt"),
+    gettext_noop("access attempts"),
+    gettext_noop("access failure"),
+    gettext_noop("access failures"),
+    gettext_noop("access log"),
+    gettext_noop("access logs"),
+    gettext_noop("access attempt expiration"),
+    gettext_noop("access attempt expirations"),
     ngettext_lazy(
         "Ensure this value has at least %(limit_value)d character (it has %(show_value)d).",
         "Ensure this value has at least %(limit_value)d characters (it has %(show_value)d).",

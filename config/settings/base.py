@@ -45,8 +45,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "axes",
+    "config.apps.TotpConfig",  # django_otp.plugins.otp_totp, named for the administration
+    "config.apps.AxesConfig",  # axes, named for the administration
     "csp",
     "guardian",
     "pgtrigger",

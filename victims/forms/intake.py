@@ -114,10 +114,16 @@ def apply_errors(form: forms.Form, error: ValidationError, aliases: dict[str, st
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
-    for field, errors in error.error_dict.items():
+    # A field's own errors first; an error moved onto it (the year derived from a date of birth)
+    # is left out when the field already says what is wrong, so two messages never contradict.
+    items = sorted(error.error_dict.items(), key=lambda item: item[0] in aliases)
+    for field, errors in items:
+        aliased = field in aliases
         field = aliases.get(field, field)
         if field == NON_FIELD_ERRORS or field not in form.fields:
             field = None
+        elif aliased and field in form.errors:
+            continue
         elif field in form.errors:
             errors = [e for e in errors if e.message not in {str(m) for m in form.errors[field]}]
             if not errors:
