@@ -92,3 +92,13 @@ def test_a_failed_submit_moves_focus_to_a_summary_that_links_to_each_field(signe
     assert_focus_visible(page)
     page.locator("#id_full_name").fill("Lục Thị Hạnh")
     assert page.errors == []
+
+
+@pytest.mark.parametrize("url", ["/ho-so/", "/ho-so/tiep-nhan/"])
+def test_pages_reflow_at_320_css_pixels_without_sideways_scrolling(signed_in_page, border_guard, url):
+    """1.4.10 Reflow: 1280 px at 400 % zoom is a 320 px wide window."""
+    page = signed_in_page(border_guard, width=320, height=640)
+    page.goto(url)
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert page.errors == []

@@ -129,3 +129,27 @@ def test_the_header_fits_the_screen_with_the_whole_name_and_the_sign_out_button(
     line_height = page.evaluate("parseFloat(getComputedStyle(document.body).lineHeight) || 24")
     box = name.bounding_box()
     assert box["height"] < 1.6 * line_height and box["x"] + box["width"] <= width  # one line, all of it
+
+
+def test_after_an_error_the_decision_form_keeps_the_greyed_quantity_and_amount(signed_in_page):
+    from tests.support.factories import LAW53, lang_son, make_case, request_support
+
+    ls = lang_son()
+    case = make_case(owner=ls.centre, full_name="Lò Thị Mai", sex="female", birth_year=2000)
+    [support] = request_support(ls, case, [(LAW53, "food_in_facility", 25), (LAW53, "hardship_allowance", 1)],
+                                stay=True, documents=["poor_household_certificate"])
+    page = signed_in_page(ls.approver)
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.goto(f"/ho-tro/de-nghi/{support.pk}/quyet-dinh/")
+    food = page.get_by_test_id("decide-food_in_facility")
+    expect(food.locator("input[name$='-approved_quantity']")).to_have_value("25")
+    expect(food.locator("input[name$='-approved_quantity']")).not_to_be_editable()  # greyed: approve in full
+
+    allowance = page.get_by_test_id("decide-hardship_allowance")
+    allowance.locator("input[type=radio][value=reject]").check()
+    page.get_by_test_id("submit-decision").click()  # no reason: an error
+
+    expect(allowance.locator(".invalid-feedback")).to_be_visible()
+    expect(food.locator("input[name$='-approved_quantity']")).to_have_value("25")  # not blank
+    assert food.locator("input[name$='-approved_amount']").input_value() != ""
+    assert page.errors == []
