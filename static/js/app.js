@@ -33,13 +33,16 @@ function scrollableTables() {
 document.addEventListener("DOMContentLoaded", scrollableTables);
 window.addEventListener("resize", scrollableTables);
 
-// Tom Select hides the original <select> and moves its <label> to its own input: give the hidden
-// select the label's text as its name, so assistive technology never meets a nameless select.
+// Tom Select hides the original <select> (visually only) and moves its <label> to its own combobox
+// input. A screen reader would meet two comboboxes, one without a name: the original gets the
+// label's text as its name and is taken out of the accessibility tree (it is not tabbable either).
 function nameHiddenSelect(select) {
   if (select.getAttribute("aria-label")) return;
   const label = document.querySelector(`label[for="${select.id}-ts-control"], label[for="${select.id}"]`);
   const name = label ? label.textContent.replace(/\s*\*\s*$/, "").trim() : "";
   if (name) select.setAttribute("aria-label", name);
+  select.setAttribute("aria-hidden", "true");
+  select.tabIndex = -1;
 }
 new MutationObserver((changes) => {
   changes.forEach((change) => {

@@ -1,5 +1,6 @@
 """Keyboard and screen-reader basics (issue #19): skip link, visible focus, the error summary."""
 
+
 import pytest
 from playwright.sync_api import expect
 
@@ -14,8 +15,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 FOCUS = """
 () => {
   const el = document.activeElement;
-  const style = getComputedStyle(el);
-  const box = el.getBoundingClientRect();
+  // A Tom Select picker shows its focus on the whole box around its search input.
+  const ring = el.closest(".ts-control") || el;
+  const style = getComputedStyle(ring);
+  const box = ring.getBoundingClientRect();
   const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
   return {
     tag: el.tagName.toLowerCase(), id: el.id, text: (el.innerText || el.value || "").trim().slice(0, 40),
@@ -24,7 +27,7 @@ FOCUS = """
               && box.bottom <= innerHeight && box.right <= innerWidth,
     box: [Math.round(box.top), Math.round(box.bottom), Math.round(box.left), Math.round(box.right), innerHeight, innerWidth],
     hit: hit ? hit.tagName + "." + [...hit.classList].join(".") : null,
-    uncovered: !!hit && (hit === el || el.contains(hit) || (hit.closest("label") && hit.closest("label").control === el)),
+    uncovered: !!hit && (hit === el || ring.contains(hit) || (hit.closest("label") && hit.closest("label").control === el)),
   };
 }
 """
@@ -101,4 +104,31 @@ def test_pages_reflow_at_320_css_pixels_without_sideways_scrolling(signed_in_pag
     page.goto(url)
 
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert page.errors == []
+
+
+def test_a_tom_select_picker_is_a_named_combobox_with_a_listbox_that_works_by_keyboard(signed_in_page, border_guard):
+    from tests.victims.factories import CaseFactory
+
+    CaseFactory(receiving_agency=border_guard.memberships.get().agency, created_by=border_guard)
+    page = signed_in_page(border_guard)
+    page.goto("/ho-so/")
+    name = page.locator("label[for^='id_receiving_agency']").inner_text().replace("*", "").strip()
+
+    combobox = page.get_by_role("combobox", name=name)
+    expect(combobox).to_have_count(1)  # only the picker's own input, named by the field's label
+    hidden = page.locator("#id_receiving_agency")
+    assert hidden.get_attribute("aria-hidden") == "true" and hidden.get_attribute("tabindex") == "-1"
+    combobox.focus()
+    assert_focus_visible(page)
+    page.keyboard.type("chi ma", delay=30)  # without diacritics
+    expect(combobox).to_have_attribute("aria-expanded", "true")
+    option = page.get_by_role("listbox").get_by_role("option", name="Đồn Biên phòng cửa khẩu Chi Ma")
+    expect(option).to_be_visible()
+    for _ in range(3):  # the arrow keys move through the options; the chosen one is announced as active
+        if "active" in (option.get_attribute("class") or ""):
+            break
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(hidden).not_to_have_value("")
     assert page.errors == []
