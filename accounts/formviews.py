@@ -87,7 +87,10 @@ def apply_service_errors(
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
-    for key, errors in error.error_dict.items():
+    # A field's own errors first; an error moved onto it by an alias (the year derived from a date of
+    # birth) is left out when the field already says what is wrong, so two messages never contradict.
+    for key, errors in sorted(error.error_dict.items(), key=lambda item: item[0] in aliases):
+        aliased = key in aliases
         target, field = form, aliases.get(key, key)
         for prefix, sub_form in prefixed.items():
             if key == prefix:
@@ -98,6 +101,8 @@ def apply_service_errors(
                 break
         if field == NON_FIELD_ERRORS or (field is not None and field not in target.fields):
             field = None
+        if aliased and field is not None and field in target.errors:
+            continue
         shown = {str(message) for message in target.errors.get(field or NON_FIELD_ERRORS, [])}
         errors = [item for item in errors if item.message not in shown and str(item.message) not in shown]
         if errors:

@@ -67,3 +67,28 @@ class RefusedAccessLogMiddleware:
         elif isinstance(exception, PermissionDenied):
             log_refused(request, 403)
         return None
+
+
+class VietnameseFirstLocaleMiddleware:
+    """The UI language: Vietnamese unless the user chose another with the language button.
+
+    Django's LocaleMiddleware follows the browser's Accept-Language, so an office computer set up in
+    English opened this national system in English. The explicit choice (the language cookie that
+    django.views.i18n.set_language writes) is remembered; the browser's setting is not asked.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 from django.views.generic import RedirectView
 
 from accounts import views as account_views
@@ -10,6 +11,8 @@ from .health import healthz
 # The admin signs in through our login (password + TOTP), never its own form.
 admin.site.login = login_required(RedirectView.as_view(pattern_name="home"))
 admin.site.site_header = "Quản trị hệ thống hỗ trợ nạn nhân"
+admin.site.site_title = gettext_lazy("Administration of the victim support system")  # never "Django site admin"
+admin.site.index_title = gettext_lazy("Administration")
 
 urlpatterns = [
     path("", account_views.home, name="home"),

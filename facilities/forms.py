@@ -84,8 +84,13 @@ class FacilityForm(forms.ModelForm):
 
 
 class CaseLookupForm(Form):
-    case_number = forms.CharField(label=_("case number"), max_length=40,
-                                  help_text=_("The number of the case file, e.g. TTCTXH-LS-2026-00012."))
+    case_number = forms.CharField(
+        label=_("case number"), max_length=40,
+        help_text=_("The case number (dashes, capitals and leading zeros may be left out) or the person's "
+                    "name without diacritics; matching cases are offered as you type."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "data-case-search": "",
+                                      "aria-controls": "case-suggestions"}),
+    )
 
 
 class AdmissionForm(Form):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.facility_detail, name="detail"),
     path("<int:pk>/sua/", views.facility_edit, name="edit"),
     path("<int:pk>/tiep-nhan/", views.stay_admit, name="admit"),
+    path("<int:pk>/tiep-nhan/tim-ho-so/", views.stay_admit_cases, name="admit_cases"),
     path("<int:pk>/giay-phep/de-nghi/", views.licence_apply, name="licence_apply"),
     path("<int:pk>/kiem-tra/them/", views.inspection_create, name="inspection_create"),
     # Stays (lưu trú)

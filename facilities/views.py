@@ -28,6 +28,7 @@ from victims.models import Case
 from victims.readmodel import log_request_reads, person_name
 
 from . import forms, policy, selectors, services
+from .case_lookup import find_cases, resolve_case
 from .choices import (
     ApplicationStatus,
     FacilityStatus,
@@ -197,6 +198,17 @@ def _person_choices(user, case: Case) -> list[tuple[int, str]]:
 
 
 @login_required
+@require_GET
+def stay_admit_cases(request, pk):
+    """Search-as-you-type for the admission form: cases in the user's scope (htmx fragment)."""
+    selectors.facility_get(user=request.user, pk=pk, action=Action.STAY_MANAGE)
+    typed = request.GET.get("case_number", "")
+    return render(request, "facilities/_case_suggestions.html", {
+        "cases": find_cases(request.user, typed), "typed": typed.strip(), "facility_pk": pk,
+    })
+
+
+@login_required
 @GET_POST
 def stay_admit(request, pk):
     """Admission in two steps: find the case by its number, then choose who is admitted."""
@@ -206,9 +218,8 @@ def stay_admit(request, pk):
     lookup = forms.CaseLookupForm(request.GET or None)
     case = None
     if lookup.is_bound and lookup.is_valid():
-        case = Case.objects.visible_to(user, Action.CASE_VIEW).select_related("person").filter(
-            case_number__iexact=lookup.cleaned_data["case_number"].strip()
-        ).first()
+        case = resolve_case(Case.objects.visible_to(user, Action.CASE_VIEW).select_related("person"),
+                            lookup.cleaned_data["case_number"])
         if case is None:
             lookup.add_error("case_number", _("No case with this number that you may see."))
     form = None

@@ -182,6 +182,14 @@ class DecisionForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("decision_date", timezone.localdate())
 
+    def clean_decision_date(self):
+        # Checked here too (the service checks it again), so a future date is flagged together with
+        # the lines' missing reasons, not only after they are fixed.
+        day = self.cleaned_data["decision_date"]
+        if day > timezone.localdate():
+            raise ValidationError(_("This date cannot be in the future."))
+        return day
+
 
 class DeliveryForm(KeyedForm):
     line = forms.TypedChoiceField(label=_("Approved item"), coerce=int)

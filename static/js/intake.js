@@ -103,6 +103,28 @@
     }
     document.querySelectorAll("form[data-submit-once]").forEach(submitOnce);
   });
+  // form[data-one-time-token]: its token is remembered when it is sent. Coming Back to the form (the
+  // page is not cached, so the server made a new token) asks the server for the sent token's case,
+  // which shows "already registered: open it" instead of a form that would register the person twice.
+  function usedTokenKey() { return "used-token:" + window.location.pathname; }
+  document.addEventListener("submit", function (event) {
+    const form = event.target;
+    if (event.defaultPrevented || !form.matches("form[data-one-time-token]")) return;
+    const token = form.querySelector("input[name=token]");
+    if (token && token.value) window.sessionStorage.setItem(usedTokenKey(), token.value);
+  });
+  function backToASentForm(persisted) {
+    const form = document.querySelector("form[data-one-time-token]");
+    const used = window.sessionStorage.getItem(usedTokenKey());
+    if (!form || !used) return;
+    const navigation = window.performance.getEntriesByType("navigation")[0];
+    if (!persisted && !(navigation && navigation.type === "back_forward")) return;
+    const url = new URL(window.location.href);
+    url.searchParams.set("token", used);
+    window.location.replace(url.toString());
+  }
+  document.addEventListener("DOMContentLoaded", function () { backToASentForm(false); });
+  window.addEventListener("pageshow", function (event) { if (event.persisted) backToASentForm(true); });
   // Back to a page kept in the browser's cache: its forms may be sent again.
   window.addEventListener("pageshow", function (event) {
     if (!event.persisted) return;

@@ -8,12 +8,14 @@
     if (box && !box.checked) box.checked = true;
   });
 
-  // Decision form: quantity and amount only matter when approving in part.
+  // Decision form: quantity and amount only matter when approving in part. They are made read-only
+  // (greyed), not disabled: a disabled box is not sent, so after an error elsewhere it came back blank.
   function syncDecision(fieldset) {
     var choice = fieldset.querySelector("input[type=radio]:checked");
     var partly = choice && choice.value === "partly";
     fieldset.querySelectorAll("[data-partly-only]").forEach(function (input) {
-      input.disabled = !partly;
+      input.readOnly = !partly;
+      input.setAttribute("aria-disabled", partly ? "false" : "true");
     });
   }
   document.addEventListener("change", function (event) {

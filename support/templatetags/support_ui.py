@@ -30,3 +30,13 @@ def in_words(value):
         return amount_in_words(int(value))
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter
+def unconfirmed_amounts(items) -> str:
+    """'all', 'some' or '' : how many of these catalogue items (or line forms) have unconfirmed amounts."""
+    items = [getattr(getattr(i, "entry", None), "item", i) for i in items]
+    unconfirmed = sum(1 for item in items if not item.amount_confirmed)
+    if not unconfirmed:
+        return ""
+    return "all" if unconfirmed == len(items) else "some"

@@ -71,6 +71,7 @@ ROWS = [
     ("facilities:detail", "facility", "", OWNER_AND_DEPARTMENT, 404, True),
     ("facilities:edit", "facility", "", {"department_manager"}, 404, False),
     ("facilities:admit", "facility", "?case_number={case_number}", {"centre_caseworker"}, 404, False),
+    ("facilities:admit_cases", "facility", "?case_number={case_number}", {"centre_caseworker"}, 404, True),
     ("facilities:licence_apply", "shelter", "", DEPARTMENT_DECIDERS, 404, False),
     ("facilities:inspection_create", "facility", "", DEPARTMENT_DECIDERS, 404, False),
     ("facilities:stay", "stay", "", OWNER_AND_DEPARTMENT, 404, True),

@@ -50,3 +50,45 @@ def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
+
+
+@pytest.fixture
+def signed_in_page(browser, live_server):
+    """signed_in_page(user, width=1366, height=800) -> a page of a browser signed in as `user`.
+
+    The session is made the way both login steps make it (password + TOTP device in the session),
+    so journeys that are not about signing in need no codes. Console errors (CSP violations
+    included) and page errors are collected in `page.errors`; the fixture fails on any left.
+    """
+    from django.conf import settings
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from tests.factories import totp_device
+
+    pages = []
+
+    def make(user, width=1366, height=800, bypass_csp=False):
+        client = Client()
+        client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
+        session.save()
+        # Reduced motion: no smooth scrolling (Bootstrap), so a focused element is in place when measured.
+        context = browser.new_context(base_url=live_server.url, locale="vi-VN", bypass_csp=bypass_csp,
+                                      reduced_motion="reduce",
+                                      viewport={"width": width, "height": height})
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key,
+                              "url": live_server.url}])
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.errors = []
+        page.on("console", lambda msg: page.errors.append(f"{page.url}: {msg.text}")
+                if msg.type == "error" else None)
+        page.on("pageerror", lambda error: page.errors.append(f"{page.url}: {error}"))
+        pages.append(page)
+        return page
+
+    yield make
+    for page in pages:
+        page.context.close()

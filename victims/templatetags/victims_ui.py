@@ -59,3 +59,16 @@ def country(code) -> str:
     from victims.countries import country_name
 
     return country_name(code) if code else ""
+
+
+@register.filter
+def shown_transitions(choices) -> list:
+    """The status changes the case page shows (a button, a link or a note); the others are left out,
+    so a reader who can change nothing never sees an empty 'Change the status' heading."""
+    return [choice for choice in choices or () if choice.get("how") in ("transition", "closure", "police")]
+
+
+@register.filter
+def any_active(grants) -> bool:
+    """Whether any of these access grants is still in force."""
+    return any(getattr(grant, "is_active", False) for grant in grants or ())

@@ -195,17 +195,34 @@ def intake_start(request):
 
         if "token" in form.errors:
             form = _with_new_token(request.POST)  # shown again with a fresh token, not saved
+        elif (used := _case_of_used_token(request, request.POST.get("token"))) is not None:
+            # Sent again (Back, then submit): this form already made a case; never a second one.
+            messages.warning(request, _("This reception was already registered: case %(number)s. "
+                                        "It has not been registered twice.") % {"number": used.case_number})
+            return redirect(step_url(used, IDENTITY))
         elif done := submit(request, form, lambda data: services.case_register_reception(
             user=request.user, agency=agency, idempotency_key=data["token"].hex, **form.service_fields(),
         ), refused=someone_elses_form, success=lambda case: _("The reception has been registered: case %(number)s.") % {
             "number": case.case_number}, then=lambda case: redirect(step_url(case, IDENTITY))):
             return done
+    elif (used := _case_of_used_token(request, request.GET.get("token"))) is not None:
+        # Back to a form that was sent (static/js/intake.js asks for its token): show its case.
+        return render(request, "victims/intake/start.html", {"registered_case": used, "agency": agency})
     else:
         form = forms.ReceptionForm(initial={
             "token": uuid.uuid4().hex, "received_on": timezone.localdate(),
             "reception_province": services.agency_province(agency), "sex": Sex.UNKNOWN,
         })
     return render(request, "victims/intake/start.html", {"form": form, "agency": agency})
+
+
+def _case_of_used_token(request, token) -> Case | None:
+    """The case this user's reception form with `token` already registered, if any."""
+    try:
+        key = uuid.UUID(str(token or "")).hex
+    except ValueError:
+        return None
+    return Case.objects.filter(intake_key=key, created_by=request.user).first()
 
 
 def _with_new_token(data):

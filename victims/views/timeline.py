@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AdministrativeUnit, Agency, User
 from accounts.roles import Action
+from victims.countries import country_name
 from victims.history import HIDDEN, case_history
 from victims.models import Case, EthnicGroup
 from victims.workflow import Status
@@ -117,6 +118,8 @@ def _value(model, column: str, value, lookups) -> str:
         return ", ".join(str(choices.get(item, item)) for item in value)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
+    if column.endswith("country") and isinstance(value, str):
+        return country_name(value) or value  # "CN" -> "Trung Quốc"
     if isinstance(model_field, models.BooleanField):
         return _("Yes") if value else _("No")
     if isinstance(model_field, models.DateTimeField) and isinstance(value, str):
