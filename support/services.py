@@ -244,8 +244,20 @@ def support_request_create(
         raise
 
 
+def support_request_check(
+    *, user: User, agency: Agency, case: Case, person: Person, application_date: datetime.date,
+    lines: list[LineInput], documents: list[DocumentInput] = (), in_facility_stay: bool = False,
+    supersedes: SupportRequest | None = None,
+) -> None:
+    """The checks of support_request_create (eligibility, limits, documents) without writing: a form
+    that is not complete yet still shows every error the request would meet, all at once."""
+    _create_requests(user=user, agency=agency, case=case, person=person, application_date=application_date,
+                     lines=list(lines), documents=list(documents), in_facility_stay=in_facility_stay,
+                     note="", supersedes=supersedes, key="", check_only=True)
+
+
 def _create_requests(*, user, agency, case, person, application_date, lines, documents, in_facility_stay,
-                     note, supersedes, key) -> list[SupportRequest]:
+                     note, supersedes, key, check_only: bool = False) -> list[SupportRequest]:
     note = _text(note, "note", 2000)
     with transaction.atomic(), history_context(user):
         acting_membership_for(user, agency, Action.SUPPORT_REQUEST)
@@ -298,6 +310,8 @@ def _create_requests(*, user, agency, case, person, application_date, lines, doc
             if prepared_line is not None:
                 prepared.append((line, prepared_line))
         errors.raise_if_any()
+        if check_only:
+            return []
 
         groups: dict[str, list[SupportRequestLine]] = defaultdict(list)
         for line, prepared_line in prepared:
@@ -916,7 +930,7 @@ def policy_version_copy(
 
 __all__ = [
     "DocumentInput", "LineDecisionInput", "LineInput", "Usage", "can_decide", "decision_requeue_pdf",
-    "delivery_record", "document_number", "loan_create", "loan_repayment_record", "loan_update_status",
+    "delivery_record", "document_number", "loan_create", "support_request_check", "loan_repayment_record", "loan_update_status",
     "policy_version_copy",
     "quantity_limit", "remaining_for", "support_request_create", "support_request_decide", "usage_for",
 ]

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.formviews import submit
+from accounts.formviews import apply_service_errors, submit
 from accounts.roles import Action
 from accounts.web import acting_agency, requires
 from victims.readmodel import log_request_reads
@@ -162,13 +162,25 @@ def request_create(request, case_pk):
     documents = DocumentFormSet(request.POST, request.FILES, prefix="documents")
     submit_form = RequestSubmitForm(request.POST)
     context.update({"lines": lines, "documents": documents, "submit": submit_form})
-    valid = lines.is_valid() and documents.is_valid() and submit_form.is_valid()
-    chosen = [form for form in lines.forms if form.cleaned_data.get("selected")] if valid else []
-    used_documents = [form for form in documents.forms if form.cleaned_data.get("document_type")] if valid else []
+    # Every form is validated (no short circuit), so all their errors show at once.
+    valid = all([lines.is_valid(), documents.is_valid(), submit_form.is_valid()])
+    chosen = [form for form in lines.forms if form.is_valid() and form.cleaned_data.get("selected")]
+    used_documents = [form for form in documents.forms if form.is_valid() and form.cleaned_data.get("document_type")]
     prefixed = {f"lines.{i}": form for i, form in enumerate(chosen)}
     prefixed.update({f"documents.{i}": form for i, form in enumerate(used_documents)})
     for key in ("application_date", "person", "supersedes"):
         prefixed[key] = start
+    if not valid and chosen and documents.is_valid():
+        # The rest of the form has errors: still show what the request itself would meet (over the
+        # limit, not eligible, a missing document) next to its lines now, not on a later submit.
+        try:
+            services.support_request_check(
+                user=request.user, agency=agency, case=case, person=person, application_date=on,
+                lines=_line_inputs(chosen, eligible), documents=_document_inputs(used_documents),
+                in_facility_stay=start.cleaned_data["in_facility_stay"], supersedes=superseded,
+            )
+        except ValidationError as error:
+            apply_service_errors(submit_form, error, prefixed=prefixed)
     # "lines" (e.g. no deciding agency) goes on top of the form.
     if done := submit(request, submit_form, lambda data: services.support_request_create(
         user=request.user, agency=agency, case=case, person=person, application_date=on,

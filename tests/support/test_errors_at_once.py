@@ -12,11 +12,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_future_decision_date_is_flagged_together_with_the_missing_reasons(ls, case, signed_in):
-    [request] = request_support(ls, case, [(LAW53, "food_in_facility", 25), (LAW53, "hardship_allowance", 1)],
-                                stay=True, documents=["poor_household_certificate"])
-    client = signed_in(ls.approver)
+    # Regimes 1-4 are given by the receiving body (Law 53/2024): the centre's director decides.
+    [request] = request_support(ls, case, [(LAW53, "food_in_facility", 25), (LAW53, "clothing_set", 1)],
+                                stay=True)
+    client = signed_in(ls.director)
     url = reverse("support:request_decide", args=[request.pk])
-    food, allowance = sorted(request.lines.all(), key=lambda line: line.item.regime)
+    lines = {line.item.code: line for line in request.lines.all()}
+    food, allowance = lines["food_in_facility"], lines["clothing_set"]
     tomorrow = datetime.date.today() + datetime.timedelta(days=1)
 
     response = client.post(url, {
@@ -38,7 +40,7 @@ def test_number_and_length_limits_read_as_plain_vietnamese(ls, case, signed_in):
     from tests.support.factories import decide_all
 
     [request] = request_support(ls, case, [(LAW53, "food_in_facility", 25)], stay=True)
-    decide_all(ls.approver, request)
+    decide_all(ls.director, request)
     client = signed_in(ls.caseworker)
     response = client.post(reverse("support:delivery_create", args=[request.pk]), {
         "line": request.lines.get().pk, "delivered_on": datetime.date.today().strftime("%d/%m/%Y"),
@@ -50,3 +52,25 @@ def test_number_and_length_limits_read_as_plain_vietnamese(ls, case, signed_in):
     assert "Tối đa 500 ký tự (bạn đã nhập 501)." in body
     errors = [str(e) for field in ("amount", "note") for e in response.context["form"].errors[field]]
     assert errors and all(" ." not in error and "Đảm bảo" not in error and "kí tự" not in error for error in errors)
+
+
+def test_an_item_over_its_limit_is_flagged_together_with_the_other_errors(ls, case, signed_in):
+    """The request's own checks (here: more than the per-person maximum) run on the first submit,
+    even while another field of the form is wrong, and nothing is saved."""
+    from support.models import SupportRequest
+    from tests.support.test_views import request_form_data, start_params
+
+    client = signed_in(ls.caseworker)
+    url = reverse("support:request_create", args=[case.pk])
+    page = client.get(url, start_params(case))
+    capped = next(form.entry.item for form in page.context["lines"].forms
+                  if form.entry.item.max_quantity_per_person and form.entry.item.default_amount)
+    data = request_form_data(page, {capped.code: {"quantity": capped.max_quantity_per_person + 1}},
+                             note="x" * 2001)
+    response = client.post(url, data)
+
+    assert response.status_code == 200 and not SupportRequest.objects.exists()
+    assert response.context["submit"].errors["note"]  # the form's own error
+    [line] = [form for form in response.context["lines"].forms if form.cleaned_data.get("selected")]
+    assert any(f"(tối đa {capped.max_quantity_per_person}" in str(error) or "tối đa" in str(error)
+               for error in line.non_field_errors() + line.errors.get("quantity", [])), line.errors
