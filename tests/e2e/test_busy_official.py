@@ -136,16 +136,17 @@ def test_after_an_error_the_decision_form_keeps_the_greyed_quantity_and_amount(s
 
     ls = lang_son()
     case = make_case(owner=ls.centre, full_name="Lò Thị Mai", sex="female", birth_year=2000)
-    [support] = request_support(ls, case, [(LAW53, "food_in_facility", 25), (LAW53, "hardship_allowance", 1)],
-                                stay=True, documents=["poor_household_certificate"])
-    page = signed_in_page(ls.approver)
+    # Regimes 1-4: given by the receiving body (Law 53/2024), so the centre's director decides.
+    [support] = request_support(ls, case, [(LAW53, "food_in_facility", 25), (LAW53, "clothing_set", 1)],
+                                stay=True)
+    page = signed_in_page(ls.director)
     page.on("dialog", lambda dialog: dialog.accept())
     page.goto(f"/ho-tro/de-nghi/{support.pk}/quyet-dinh/")
     food = page.get_by_test_id("decide-food_in_facility")
     expect(food.locator("input[name$='-approved_quantity']")).to_have_value("25")
     expect(food.locator("input[name$='-approved_quantity']")).not_to_be_editable()  # greyed: approve in full
 
-    allowance = page.get_by_test_id("decide-hardship_allowance")
+    allowance = page.get_by_test_id("decide-clothing_set")
     allowance.locator("input[type=radio][value=reject]").check()
     page.get_by_test_id("submit-decision").click()  # no reason: an error
 

@@ -74,8 +74,8 @@ def test_reception_admission_and_decision_by_keyboard_only(signed_in_page):
     expect(page.get_by_test_id("resident-name")).to_have_text("Nông Thị Hoa")
     assert Stay.objects.filter(person=resident.person).exists()
 
-    # 3. The department's approver approves the request (and confirms in the dialog).
-    page = signed_in_page(ls.approver)
+    # 3. The centre's director approves it (regimes 1-4 are given by the receiving body; confirms in the dialog).
+    page = signed_in_page(ls.director)
     page.on("dialog", lambda dialog: dialog.accept())
     page.goto(f"/ho-tro/de-nghi/{support.pk}/quyet-dinh/")
     tab_to(page, "[data-testid=decide-food_in_facility] input[type=radio]")

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Action
+from tests.victims.factories import consented
 from victims import services
 from victims.models import ReceptionChannel
 
@@ -26,6 +27,7 @@ def test_a_case_nobody_else_sees_yet_suggests_sharing_it_until_it_is_shared(worl
     # The centre cannot see it yet: that is what the hint is about.
     assert client_as(world.caseworker_ls).get(detail(case)).status_code == 404
 
+    consented(case)  # sharing stays within the victim's consent
     services.case_grant_access(user=world.border_guard, case=case, grantee_agency=world.centre_ls,
                                actions=[Action.CASE_VIEW], reason="Chuyển trung tâm hỗ trợ")
     assert 'data-testid="next-step-share"' not in guard.get(detail(case)).content.decode()

@@ -222,7 +222,9 @@ def _case_of_used_token(request, token) -> Case | None:
         key = uuid.UUID(str(token or "")).hex
     except ValueError:
         return None
-    return Case.objects.filter(intake_key=key, created_by=request.user).first()
+    # Scoped like every read: the user's own reception, still in the acting agency's scope.
+    return Case.objects.visible_to(request.user, Action.CASE_VIEW).filter(
+        intake_key=key, created_by=request.user).first()
 
 
 def _with_new_token(data):
