@@ -86,5 +86,6 @@ def role_allows(role: str, action: str) -> bool:
     return action in ROLE_ACTIONS.get(role, frozenset())
 
 
-def roles_allowing_action(action: str) -> list[str]:
+def roles_allowing(action: str) -> list[str]:
+    """The roles whose actions include `action` (sorted, for stable SQL)."""
     return sorted(str(role) for role, actions in ROLE_ACTIONS.items() if action in actions)

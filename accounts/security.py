@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import AccountLock, LoginFailure, Membership, User
-from .roles import Action, roles_allowing_action
+from .roles import Action
 
 logger = logging.getLogger("accounts.security")
 
@@ -63,9 +63,9 @@ def locks_visible_to(user):
         return AccountLock.objects.none()
     if user.is_superuser or user.can(Action.SYSTEM_ADMINISTER):
         return AccountLock.objects.all()
-    managed = Membership.objects.filter(
-        user=user, is_active=True, agency__is_active=True, role__in=roles_allowing_action(Action.AGENCY_MANAGE),
-    ).values("agency_id")
+    from victims.scoping import memberships_allowing  # the acting membership only (accounts.actor)
+
+    managed = memberships_allowing(user, Action.AGENCY_MANAGE).values("agency_id")
     staff = Membership.objects.filter(agency_id__in=managed).values("user_id")
     return AccountLock.objects.filter(Q(user_id__in=staff))
 

@@ -18,14 +18,10 @@ from django.db.models.functions import Now
 
 from accounts.actor import UNBOUND, acting_membership, as_user
 from accounts.models import AdministrativeUnit, Agency, Membership
-from accounts.roles import ROLE_ACTIONS
+from accounts.roles import roles_allowing
 
 SOCIAL_AFFAIRS_DEPARTMENT = "social_affairs_department"
 POLICE = "police"
-
-
-def roles_allowing(action: str) -> list[str]:
-    return sorted(str(role) for role, actions in ROLE_ACTIONS.items() if action in actions)
 
 
 def is_acting_user(user) -> bool:
