@@ -26,7 +26,7 @@ def test_a_posted_search_is_kept_under_a_short_opaque_key():
     assert isinstance(response, HttpResponse) and response.status_code == 302
     location = response["Location"]
     assert re.fullmatch(r"/ho-so/\?f=[\w-]{8}&sort=name", location)
-    assert "Tri" not in location and "received" not in location
+    assert "q=" not in location and "status=" not in location  # (the key is random: no substring test)
 
 
 def test_the_key_brings_the_filters_back_with_page_and_sort_from_the_url():
@@ -48,7 +48,7 @@ def test_a_key_of_another_list_or_session_finds_nothing():
 def test_a_url_that_carries_a_name_is_moved_into_the_session():
     session = SessionStore()
     response = private_filters.params(request("get", {"q": NAME, "page": "2"}, session=session), "list")
-    assert response.status_code == 302 and "Tri" not in response["Location"] and "page=2" in response["Location"]
+    assert response.status_code == 302 and "q=" not in response["Location"] and "page=2" in response["Location"]
     key = re.search(r"f=([\w-]+)", response["Location"]).group(1)
     assert private_filters.params(request("get", {"f": key}, session=session), "list").get("q") == NAME
 
@@ -79,7 +79,7 @@ def test_the_case_list_search_never_puts_the_name_in_the_url(client_for, persona
     assert re.search(r'<form method="post" action="/ho-so/"[^>]*data-testid="case-filters"', page)
 
     response = client.post("/ho-so/", {"q": "trieu thi hang", "sort": "name"})
-    assert response.status_code == 302 and "trieu" not in response["Location"]
+    assert response.status_code == 302 and re.fullmatch(r"/ho-so/\?f=[\w-]{8}&sort=name", response["Location"])
     listing = client.get(response["Location"])
     assert [c.pk for c in listing.context["cases"]] == [case.pk]
     html = listing.content.decode()
@@ -96,7 +96,8 @@ def test_the_residents_search_never_puts_the_name_in_the_url(client_for):
     page = client.get(url).content.decode()
     assert f'<form method="post" action="{url}"' in page
     response = client.post(url, {"q": "Hằng", "state": "all"})
-    assert response.status_code == 302 and "H" not in response["Location"].split("?")[1].replace("f=", "")
+    # Only the opaque key travels (a random key may contain any letter: match the shape, not letters).
+    assert response.status_code == 302 and re.fullmatch(rf"{url}\?f=[\w-]{{8}}", response["Location"])
     result = client.get(response["Location"])
     assert result.status_code == 200 and result.context["q"] == "Hằng" and result.context["state"] == "all"
 
