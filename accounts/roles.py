@@ -33,6 +33,7 @@ class Action(models.TextChoices):
     SUPPORT_DELIVER = "support.deliver", _("Record support delivered, payments and loans")
     STATISTICS_VIEW = "statistics.view", _("View aggregate statistics")
     REPORT_EXPORT = "report.export", _("Export reports")
+    ACTIVITY_RECORD = "activity.record", _("Record the agency's programme activities")
     AGENCY_MANAGE = "agency.manage", _("Manage the agency's staff")
     API_ACCESS = "api.access", _("Use the partner API")
     SYSTEM_ADMINISTER = "system.administer", _("Administer the system")
@@ -52,7 +53,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY, Action.CASE_CREATE, Action.CASE_EDIT,
         Action.CASE_VERIFY, Action.CASE_GRANT, Action.SUPPORT_REQUEST,
         Action.SUPPORT_VIEW, Action.SUPPORT_DELIVER,
-        Action.FACILITY_VIEW, Action.FACILITY_VIEW_ADDRESS, Action.STAY_MANAGE,
+        Action.FACILITY_VIEW, Action.FACILITY_VIEW_ADDRESS, Action.STAY_MANAGE, Action.ACTIVITY_RECORD,
     }),
     Role.APPROVER: frozenset({
         Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY, Action.SUPPORT_DECIDE, Action.STATISTICS_VIEW,
@@ -65,11 +66,12 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         Action.CASE_CONSENT_OVERRIDE, Action.AGENCY_MANAGE, Action.STATISTICS_VIEW, Action.REPORT_EXPORT,
         Action.SUPPORT_VIEW,
         Action.FACILITY_VIEW, Action.FACILITY_VIEW_ADDRESS, Action.FACILITY_MANAGE,
-        Action.FACILITY_LICENSE, Action.FACILITY_INSPECT, Action.STAY_EXTEND,
+        Action.FACILITY_LICENSE, Action.FACILITY_INSPECT, Action.STAY_EXTEND, Action.ACTIVITY_RECORD,
     }),
     # Aggregates and de-identified rows only: no identity action.
     Role.STATISTICIAN: frozenset({
         Action.CASE_VIEW, Action.STATISTICS_VIEW, Action.REPORT_EXPORT, Action.FACILITY_VIEW,
+        Action.ACTIVITY_RECORD,
     }),
     Role.MINISTRY_ANALYST: frozenset({Action.STATISTICS_VIEW, Action.REPORT_EXPORT}),
     Role.PARTNER_API: frozenset({Action.API_ACCESS, Action.CASE_VIEW}),

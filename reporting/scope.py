@@ -1,0 +1,156 @@
+"""The statistical scope: which receptions an actor's figures are computed from.
+
+Statistics are aggregates, so their scope is a geography, not the case scope of `visible_to`:
+
+- ministry roles (an agency of type `ministry`): national, filterable by province;
+- a provincial social-affairs department (its manager, approver, statistician): its province, by
+  agency and commune;
+- any other agency (its manager, its approver): its own receptions and the cases it owns.
+
+The geography of a reception is the province it was received in (the case's reception province, else
+the receiving agency's province). `scoped_rows` is the only reader of victim-data models in
+reporting/: everything the dashboards count is built from the querysets it returns, never from a
+plain manager elsewhere (tests/onedoor/test_unscoped_reads.py holds it to that).
+
+Persons are counted by `person_key`: one expression, so that once person merge lands (`dups`:
+`Person.merged_into`) a merged person counts as the person it was merged into by changing one line.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case as SqlCase
+from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from accounts.models import AdministrativeUnit
+from accounts.roles import Action
+from victims.scoping import SOCIAL_AFFAIRS_DEPARTMENT
+
+MINISTRY = "ministry"
+NATIONAL, PROVINCE, AGENCY = "national", "province", "agency"
+
+
+@dataclass(frozen=True)
+class Geography:
+    """Where the actor's statistics reach: the whole country, one province, or one agency."""
+
+    level: str
+    province_id: int | None = None
+    agency_id: int | None = None
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: datetime.date
+    end: datetime.date
+    province_id: int | None = None  # national level only
+    agency_type: str = ""
+    agency_id: int | None = None  # province level only
+    on_date: datetime.date | None = None  # occupancy on this date (default: the period's end)
+
+
+def statistics_geography(actor) -> Geography:
+    """The actor's geography; PermissionDenied when the acting role has no statistics."""
+    if actor is None or not actor.can(Action.STATISTICS_VIEW) or actor.agency is None:
+        raise PermissionDenied(_("Your role does not allow this."))
+    agency = actor.agency
+    if agency.type.code == MINISTRY:
+        return Geography(NATIONAL, label=_("National"))
+    jurisdiction = agency.jurisdiction
+    if (agency.type.code == SOCIAL_AFFAIRS_DEPARTMENT and jurisdiction is not None
+            and jurisdiction.level == AdministrativeUnit.Level.PROVINCE):
+        return Geography(PROVINCE, province_id=jurisdiction.pk, label=jurisdiction.name)
+    return Geography(AGENCY, agency_id=agency.pk, label=agency.name)
+
+
+def person_key(path: str = "person"):
+    """The person a row counts as: one line to change when merged persons land
+    (`Coalesce(f"{path}__merged_into_id", f"{path}_id")`)."""
+    return F(f"{path}_id")
+
+
+def surviving_persons(persons):
+    """The persons-base queryset: persons that count (after merge: `.filter(merged_into__isnull=True)`)."""
+    return persons
+
+
+def reception_province():
+    """The province a reception counts in: the case's province received, else the agency's."""
+    return Coalesce(
+        F("reception_province_id"),
+        SqlCase(
+            When(receiving_agency__jurisdiction__level=AdministrativeUnit.Level.PROVINCE,
+                 then=F("receiving_agency__jurisdiction_id")),
+            default=F("receiving_agency__jurisdiction__parent_id"),
+            output_field=IntegerField(),
+        ),
+    )
+
+
+def reception_commune():
+    return SqlCase(
+        When(receiving_agency__jurisdiction__level=AdministrativeUnit.Level.COMMUNE,
+             then=F("receiving_agency__jurisdiction_id")),
+        default=Value(None), output_field=IntegerField(),
+    )
+
+
+def scoped_rows(geography: Geography, filters: Filters) -> SimpleNamespace:
+    """The rows behind every figure, as lazy querysets: cases in the geography (receptions in the
+    period are `cases.filter(received_on__range=...)`), and the support lines, deliveries, loans,
+    stays, follow-up visits and closures of those cases. Reads victim data in aggregate only: the
+    callers select counts and codes, never a name."""
+    from facilities.models import Stay
+    from support.models import Delivery, Loan, SupportRequestLine
+    from victims.models import Case, CaseClosure, FollowUpVisit, IdentificationOutcome
+
+    cases = Case.objects.annotate(geo_province=reception_province(), geo_commune=reception_commune())
+    if geography.level == PROVINCE:
+        cases = cases.filter(geo_province=geography.province_id)
+    elif geography.level == AGENCY:
+        cases = cases.filter(Q(receiving_agency_id=geography.agency_id) | Q(owning_agency_id=geography.agency_id))
+    if filters.province_id and geography.level == NATIONAL:
+        cases = cases.filter(geo_province=filters.province_id)
+    if filters.agency_type:
+        cases = cases.filter(receiving_agency__type__code=filters.agency_type)
+    if filters.agency_id and geography.level == PROVINCE:
+        cases = cases.filter(receiving_agency_id=filters.agency_id)
+    latest_outcome = IdentificationOutcome.objects.filter(case=OuterRef("pk")).order_by(
+        "-recorded_at", "-pk").values("outcome")[:1]
+    case_ids = cases.values("pk")
+    return SimpleNamespace(
+        cases=cases,
+        receptions=cases.filter(received_on__range=(filters.start, filters.end)).annotate(
+            outcome=Subquery(latest_outcome), pkey=person_key("person"),
+        ),
+        lines=SupportRequestLine.objects.filter(request__case_id__in=case_ids),
+        deliveries=Delivery.objects.filter(line__request__case_id__in=case_ids),
+        loans=Loan.objects.filter(case_id__in=case_ids),
+        stays=Stay.objects.filter(case_id__in=case_ids),
+        visits=FollowUpVisit.objects.filter(case_id__in=case_ids),
+        closures=CaseClosure.objects.filter(case_id__in=case_ids),
+    )
+
+
+def activity_rows(geography: Geography, filters: Filters):
+    from .models import ProgrammeActivity
+
+    rows = ProgrammeActivity.objects.filter(held_on__range=(filters.start, filters.end))
+    if geography.level == PROVINCE:
+        rows = rows.filter(province_id=geography.province_id)
+    elif geography.level == AGENCY:
+        rows = rows.filter(agency_id=geography.agency_id)
+    if filters.province_id and geography.level == NATIONAL:
+        rows = rows.filter(province_id=filters.province_id)
+    if filters.agency_type:
+        rows = rows.filter(agency__type__code=filters.agency_type)
+    if filters.agency_id and geography.level == PROVINCE:
+        rows = rows.filter(agency_id=filters.agency_id)
+    return rows
