@@ -26,11 +26,26 @@ from django.utils.translation import gettext as _
 from accounts.roles import Action
 from support.models.choices import LineStatus, Regime
 from victims.countries import country_name
-from victims.models import Case, ClosureReason, IdentificationResult, ReceptionChannel, Sex, TraffickingPurpose
+from victims.models import (
+    Case,
+    ClosureReason,
+    IdentificationResult,
+    ReceptionChannel,
+    Sex,
+    TraffickingPurpose,
+)
 
 from . import contacts
 from .models import ActivityKind
-from .scope import AGENCY, NATIONAL, PROVINCE, Filters, Geography, activity_rows, person_key, scoped_rows
+from .scope import (
+    NATIONAL,
+    PROVINCE,
+    Filters,
+    Geography,
+    activity_rows,
+    person_key,
+    scoped_rows,
+)
 from .suppression import DEFAULT_THRESHOLD, suppress_column
 
 DEFAULT_AGE_BANDS = ((0, 5), (6, 11), (12, 15), (16, 17), (18, 24), (25, 34), (35, None))
@@ -65,6 +80,7 @@ class Row:
     values: dict
     key: str = ""
     cells: list = field(default_factory=list)  # filled by `publish`: (value, text, hidden)
+    link: str = ""  # the cases behind the row, for actors who may see them all
 
 
 @dataclass

@@ -104,9 +104,8 @@ def _break_bridges(grid, hidden, R, C) -> bool:
         adjacency.setdefault(("r", i), []).append((("c", j), (i, j)))
         adjacency.setdefault(("c", j), []).append((("r", i), (i, j)))
     for edge in edges:
-        if not _on_cycle(adjacency, edge):
-            if _close_cycle(grid, hidden, R, C, adjacency, edge):
-                return True
+        if not _on_cycle(adjacency, edge) and _close_cycle(grid, hidden, R, C, adjacency, edge):
+            return True
     return False
 
 
@@ -157,4 +156,4 @@ def suppress_column(values: list[int], threshold: int = DEFAULT_THRESHOLD) -> tu
         return [], False
     result = suppress([[v] for v in values], threshold)
     # A one-column table: the column total is the grand total; row totals repeat the cells.
-    return [row[0] or total for row, total in zip(result.cells, result.row_totals)], result.col_totals[0] or result.grand
+    return [row[0] or total for row, total in zip(result.cells, result.row_totals, strict=False)], result.col_totals[0] or result.grand

@@ -59,7 +59,7 @@ def determined(grid) -> set:
         for k in range(len(matrix)):
             if k != r and matrix[k][c] != 0:
                 factor = matrix[k][c]
-                matrix[k] = [a - factor * b for a, b in zip(matrix[k], matrix[r])]
+                matrix[k] = [a - factor * b for a, b in zip(matrix[k], matrix[r], strict=False)]
         pivots.append(c)
         r += 1
     fixed = set()
@@ -85,7 +85,7 @@ def test_small_cells_are_hidden_and_zero_is_shown(cells):
 @given(tables)
 def test_no_line_has_exactly_one_hidden_entry(cells):
     grid = extended(cells, suppress(cells))
-    lines = [list(row) for row in grid] + [list(col) for col in zip(*grid)]
+    lines = [list(row) for row in grid] + [list(col) for col in zip(*grid, strict=False)]
     for line in lines:
         assert sum(hidden for _, hidden in line) != 1
 
