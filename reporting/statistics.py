@@ -224,7 +224,7 @@ def _receptions_by_dimension(rows) -> list[dict]:
 def _purposes(rows) -> list[dict]:
     ctes, params = _reception_ctes(rows)
     sql = f"""WITH {ctes}
-    SELECT GROUPING(purpose) AS g_purpose, purpose, COUNT(*) AS receptions, COUNT(DISTINCT x_person) AS persons
+    SELECT GROUPING(purpose) AS g_purpose, purpose, COUNT(DISTINCT x_case) AS receptions, COUNT(DISTINCT x_person) AS persons
     FROM r, unnest(x_purposes) AS purpose
     GROUP BY ROLLUP (purpose)"""
     return _fetch(sql, params)
