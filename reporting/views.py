@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.formviews import submit
 from accounts.roles import Action
-from accounts.web import requires
+from accounts.web import require_action, requires
 from victims.models import Case
 from victims.readmodel import log_request_reads, person_name
 
@@ -96,15 +96,17 @@ def download(request, fmt: str):
     return response
 
 
-@requires(Action.CASE_VIEW)
-@require_GET
+@requires(Action.STATISTICS_VIEW)
 def cases_behind(request):
     """The cases behind a figure: only the actor's own visible cases, and only when every case behind
     the dashboard is visible to them (otherwise the figures are suppressed and do not link)."""
+    require_action(request, Action.CASE_VIEW)
     geography, form, filters, period, board = _board(request)
     table, key = request.GET.get("table", ""), request.GET.get("key", "")
     if not board.case_level:
         raise PermissionDenied(_("Your role does not allow this."))
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     receptions = scoped_rows(geography, filters).receptions
     if table in LINKABLE:
         receptions = receptions.filter(**{LINKABLE[table]: key or None}) if key else receptions.filter(
@@ -147,9 +149,10 @@ def _may_list(request):
 
 
 @login_required
-@require_GET
 def activity_list(request):
     _may_list(request)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     page = Paginator(_activities_for(request.actor), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "reporting/activity_list.html", {
         "page": page, "activities": list(page.object_list),

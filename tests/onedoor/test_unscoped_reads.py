@@ -18,6 +18,11 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("facilities/services.py", "stay_discharge"): LOCK,
     ("facilities/services.py", "stay_extend"): LOCK,
     ("facilities/services.py", "stay_transfer"): LOCK,
+    ("reporting/scope.py", "scoped_rows"): (
+        "the statistical scope (national for the ministry, the province for its department, the agency "
+        "otherwise, from reporting.scope.statistics_geography): rows are only aggregated in SQL, never shown; "
+        "figures are suppressed unless the actor may see every case behind them"
+    ),
     ("support/eligibility.py", "facts_for"): AFTER_SCOPED_FETCH,
     ("support/pdf.py", "decision_store_pdf"): "the Celery task renders a decision by id",
     ("support/selectors.py", "_lines_prefetch"): AFTER_SCOPED_FETCH,
