@@ -14,7 +14,9 @@ administrator (with the admin pages), and each body is searched for the words it
 from __future__ import annotations
 
 import datetime
+import io
 import re
+import zipfile
 from types import SimpleNamespace
 
 import pytest
@@ -93,6 +95,8 @@ IDS = {
     "support:document_download": lambda f: {"pk": f.request.pk},
     "support:": lambda f: {"pk": f.request.pk},
     "facilities:stay": lambda f: {"pk": f.stay.pk},
+    "reporting:download": lambda f: {"fmt": "xlsx"},
+    "reporting:activity_edit": lambda f: {"pk": f.case.pk},  # no victim data; any id
     "facilities:": lambda f: {"pk": f.facility.pk},
 }
 SKIP = {"accounts:logout", "set_language", "healthz", "accounts:switch_membership"}
@@ -197,7 +201,15 @@ def _forbidden(persona: str) -> dict[str, str]:
 def _text(response) -> str:
     if response.get("Content-Type", "").startswith("application/pdf") or response.streaming:
         return ""
+    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+        return xlsx_text(response.content)
     return response.content.decode()
+
+
+def xlsx_text(content: bytes) -> str:
+    """Every XML part of a workbook (sheets, shared strings), to search for words."""
+    with zipfile.ZipFile(io.BytesIO(content)) as book:
+        return "".join(book.read(name).decode() for name in book.namelist() if name.endswith(".xml"))
 
 
 @pytest.mark.parametrize("persona", sorted(MAY_SEE))
