@@ -9,7 +9,6 @@ import pytest
 from accounts.actor import act_as
 from reporting.scope import Filters, statistics_geography
 from reporting.statistics import dashboard
-from tests.reporting.population import build
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -23,18 +22,6 @@ CLOSURES0 = {k: [0] for k in ("reintegrated", "not_a_victim", "declined_support"
                               "deceased", "duplicate", "other")}
 BANDS0 = {str(i): [0] for i in range(7)}
 KINDS0 = {"communication": [0] * 7, "training": [0] * 7, "materials": [0] * 7}
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        from django.db import transaction
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        w = build()
-        yield w
-        transaction.set_rollback(True)
-        atomic.__exit__(None, None, None)
 
 
 def figures(world, persona, filters=YEAR):
