@@ -21,6 +21,8 @@ class StatisticsFilterForm(forms.Form):
     end = forms.DateField(label=_("To"), required=False, input_formats=DATE_FORMATS, widget=DateInput())
     province = forms.ModelChoiceField(label=_("Province"), required=False, empty_label=_("All provinces"),
                                       queryset=AdministrativeUnit.objects.none())
+    on_date = forms.DateField(label=_("Residents on"), required=False, input_formats=DATE_FORMATS, widget=DateInput(),
+                              help_text=_("Occupancy of the facilities on this date (default: the period's end)."))
     agency_type = forms.ModelChoiceField(label=_("Agency type"), required=False, empty_label=_("All agency types"),
                                          queryset=AgencyType.objects.all(), to_field_name="code")
     agency = forms.ModelChoiceField(label=_("Agency"), required=False, empty_label=_("All agencies"),
@@ -51,6 +53,7 @@ class StatisticsFilterForm(forms.Form):
         return Filters(
             start=period.start, end=period.end, province_id=province.pk if province else None,
             agency_type=agency_type.code if agency_type else "", agency_id=agency.pk if agency else None,
+            on_date=data.get("on_date"),
         ), period
 
 

@@ -76,11 +76,6 @@ def person_key(path: str = "person"):
     return F(f"{path}_id")
 
 
-def surviving_persons(persons):
-    """The persons-base queryset: persons that count (after merge: `.filter(merged_into__isnull=True)`)."""
-    return persons
-
-
 def reception_province():
     """The province a reception counts in: the case's province received, else the agency's."""
     return Coalesce(

@@ -20,6 +20,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import connection
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -262,7 +263,7 @@ def _support(rows, filters: Filters) -> list[dict]:
 
 def _stays_loans_followup(rows, filters: Filters) -> dict:
     """Stays, loans, follow-up visits and closures: one statement of scalar aggregates."""
-    on_date = filters.on_date or min(filters.end, datetime.date.today())
+    on_date = filters.on_date or min(filters.end, timezone.localdate())
     stays = rows.stays.values(x_person=person_key("person"), x_in=F("admitted_on"), x_out=F("discharged_on"))
     loans = rows.loans.values(x_person=person_key("person"), x_applied=F("applied_on"),
                               x_disbursed=F("disbursed_on"), x_amount=F("amount"))

@@ -1,6 +1,8 @@
 """Browser journey: the ministry analyst opens the national dashboard, filters to 2025 and Lạng Sơn,
 follows a chart to its table and downloads the XLSX; the cells read back equal the page's."""
 
+import re
+
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
@@ -37,12 +39,12 @@ def test_the_analyst_filters_follows_a_chart_and_downloads(signed_in_page, tmp_p
     page.locator("#id_period").select_option("year-2025")
     page.locator("#id_province").select_option(str(world.ls.pk))
     page.get_by_test_id("apply-filters").click()
-    expect(page).to_have_url(f"/thong-ke/?period=year-2025&start=&end=&province={world.ls.pk}&agency_type=")
+    expect(page).to_have_url(re.compile(rf"/thong-ke/\?period=year-2025&.*province={world.ls.pk}&"))
     expect(page.get_by_test_id("period-label")).to_contain_text("01/01/2025 – 31/12/2025")
     expect(page.locator("#chart-channel")).to_be_visible()
 
     page.get_by_test_id("chart-link-channel").click()
-    expect(page).to_have_url(f"/thong-ke/?period=year-2025&start=&end=&province={world.ls.pk}&agency_type=#data-channel")
+    expect(page).to_have_url(re.compile(rf"/thong-ke/\?period=year-2025&.*province={world.ls.pk}&.*#data-channel$"))
     expect(page.locator("#data-channel")).to_be_in_viewport()
     channel = page_table(page, "channel")
     summary = page_table(page, "summary")
