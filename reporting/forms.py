@@ -31,6 +31,8 @@ class StatisticsFilterForm(forms.Form):
     def __init__(self, data, *, geography: Geography):
         super().__init__(data)
         self.geography = geography
+        for name in ("province", "agency_type", "agency"):
+            self.fields[name].widget.attrs["class"] = "form-select"
         self.fields["period"].choices = preset_choices()
         if geography.level == NATIONAL:
             self.fields["province"].queryset = AdministrativeUnit.objects.current().provinces().order_by("name_folded")
