@@ -21,6 +21,8 @@ ITEMS = [
     NavItem(_("Case files"), "victims:case_list", "folder2-open", "case.view"),
     NavItem(_("Facilities"), "facilities:list", "building", "facility.view"),
     NavItem(_("Support"), "support:request_list", "heart-pulse", "support.view"),
+    NavItem(_("Possible duplicates"), "victims:duplicate_queue", "people", "person.merge"),
+    NavItem(_("Contact log"), "victims:contact_list", "telephone", "contact.view"),
     NavItem(_("Administrative units"), "accounts:admin_units", "geo-alt"),
     NavItem(_("Locked accounts"), "accounts:account_locks", "person-lock", "agency.manage"),
 ]

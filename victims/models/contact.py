@@ -27,8 +27,9 @@ MAX_DURATION_MINUTES = 24 * 60
 
 class ContactQuerySet(models.QuerySet):
     def visible_to(self, user, action: str):
-        from ..scoping import SOCIAL_AFFAIRS_DEPARTMENT, is_acting_user, memberships_allowing
         from accounts.roles import roles_allowing
+
+        from ..scoping import SOCIAL_AFFAIRS_DEPARTMENT, is_acting_user, memberships_allowing
 
         if not is_acting_user(user) or not roles_allowing(action):
             return self.none()
