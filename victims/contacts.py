@@ -127,12 +127,10 @@ def contact_history(actor, contact: Contact) -> list[dict]:
     for event in events:
         diff = event.pgh_diff or {}
         labels = []
+        fields = {f.attname: f for f in Contact._meta.concrete_fields}
         for name in sorted(diff):
-            try:
-                field = Contact._meta.get_field(name)
-            except Exception:  # noqa: BLE001 - a column no longer on the model
-                continue
-            if name in ("updated_at", "created_at"):
+            field = fields.get(name)
+            if field is None or name in ("updated_at", "created_at"):
                 continue
             labels.append(str(field.verbose_name) + ("" if visible or name not in Contact.SENSITIVE_FIELDS else " (***)"))
         who = users.get((event.pgh_context or {}).get("user"))

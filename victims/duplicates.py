@@ -193,8 +193,13 @@ def proposal_queue(actor, *, status: str = ProposalStatus.OPEN):
     if status == ProposalStatus.OPEN:
         proposals = proposals.filter(person_low__merged_into__isnull=True, person_high__merged_into__isnull=True)
     if kind == "department":
+        # Both persons in the department's scope with identity; a merged person through the survivor
+        # (so a decided pair can still be read and undone).
         persons = Person.objects.visible_to(actor, Action.CASE_VIEW_IDENTITY)
-        proposals = proposals.filter(person_low__in=persons, person_high__in=persons)
+        proposals = proposals.filter(
+            Q(person_low__in=persons) | Q(person_low__merged_into__in=persons),
+            Q(person_high__in=persons) | Q(person_high__merged_into__in=persons),
+        )
     return proposals.order_by("-referral_requested_at", "-score", "-proposed_at", "pk")
 
 
@@ -236,7 +241,7 @@ def _person_links():
     """The foreign keys to Person that a merge moves: every one but history and the duplicate rows."""
     for rel in Person._meta.related_objects:
         model = rel.related_model
-        if not (rel.many_to_one or rel.one_to_one) or model is Person:
+        if not (rel.one_to_many or rel.one_to_one) or model is Person:
             continue
         if issubclass(model, pghistory.models.Event) or model in (DuplicateProposal, PersonMerge):
             continue

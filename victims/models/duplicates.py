@@ -24,8 +24,8 @@ class DuplicateProposal(CleanTextModel):
     """Two persons the matcher found alike, once per pair (the lower id first). A rejected pair is
     never proposed again (victims.matching leaves it out)."""
 
-    person_low = models.ForeignKey(Person, models.PROTECT, related_name="+", verbose_name=_("person"))
-    person_high = models.ForeignKey(Person, models.PROTECT, related_name="+", verbose_name=_("person"))
+    person_low = models.ForeignKey(Person, models.CASCADE, related_name="+", verbose_name=_("person"))
+    person_high = models.ForeignKey(Person, models.CASCADE, related_name="+", verbose_name=_("person"))
     score = models.PositiveSmallIntegerField(_("score"))
     reasons = ArrayField(models.CharField(max_length=30), verbose_name=_("reasons"), default=list)
     status = models.CharField(_("status"), max_length=20, choices=ProposalStatus.choices,
