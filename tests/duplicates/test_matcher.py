@@ -2,9 +2,16 @@
 
 import pytest
 
-from victims.matching import Query, candidate_rows, find_matches, match_name, name_relation, paper_key
 from tests.factories import province
 from tests.victims.factories import PersonFactory
+from victims.matching import (
+    Query,
+    candidate_rows,
+    find_matches,
+    match_name,
+    name_relation,
+    paper_key,
+)
 
 # (registered, typed by a second agency) -> must be proposed
 SAME_PERSON = [

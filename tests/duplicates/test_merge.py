@@ -8,7 +8,15 @@ from accounts.roles import Role
 from tests.victims.factories import CaseChildFactory, agency, days_ago, member
 from victims import duplicates, selectors, services
 from victims.matching import Query
-from victims.models import AccessLog, Case, CaseChild, Consent, DuplicateProposal, Person, ReceptionChannel
+from victims.models import (
+    AccessLog,
+    Case,
+    CaseChild,
+    Consent,
+    DuplicateProposal,
+    Person,
+    ReceptionChannel,
+)
 
 pytestmark = pytest.mark.django_db
 
