@@ -338,6 +338,12 @@ def proposal_reject(*, user, proposal: DuplicateProposal | int, reason: str) -> 
         return proposal
 
 
+def last_merge(proposal: DuplicateProposal) -> PersonMerge | None:
+    """The latest merge of a pair fetched through the reviewer's queue (proposal_get)."""
+    return (PersonMerge.objects.filter(proposal=proposal).select_related("merged_by", "undone_by")
+            .order_by("-merged_at", "-pk").first())
+
+
 def merged_person_ids(person: Person) -> list[int]:
     """The person and everyone merged into them (access-log rows of a person are kept under each id)."""
     ids, frontier = [person.pk], [person.pk]

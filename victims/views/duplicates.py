@@ -24,7 +24,7 @@ from accounts.web import require_action
 from .. import duplicates, selectors
 from ..forms.duplicates import MergeForm, ReasonForm, ReferralRequestForm
 from ..matching import REASONS, Query
-from ..models import PersonMerge, ProposalStatus
+from ..models import ProposalStatus
 from ..readmodel import log_request_reads, mask_name, sensitive_value
 
 PAGE_SIZE = 25
@@ -103,8 +103,7 @@ def _sides(request, proposal):
 def _detail(request, proposal, form=None, undo_form=None, reject_form=None, status=200):
     sides = _sides(request, proposal)
     log_request_reads(request, [side["person"] for side in sides], "person.duplicate_review")
-    merge = (PersonMerge.objects.filter(proposal=proposal).select_related("merged_by", "undone_by")
-             .order_by("-merged_at").first())
+    merge = duplicates.last_merge(proposal)
     return render(request, "victims/duplicates/detail.html", {
         "proposal": proposal, "sides": sides, "merge": merge,
         "reasons": [str(REASONS.get(code, code)) for code in proposal.reasons],
