@@ -160,47 +160,91 @@ class Match:
         return [str(REASONS[code]) for code in self.reasons]
 
 
-# One statement: the paper route and the name route OR-ed (a BitmapOr of the paper-key b-tree and
-# the trigram GIN index, or the (birth year, province) b-tree when the planner finds it narrower),
-# merged persons and rejected pairs left out, the best SQL_LIMIT rows.
-_CANDIDATES_SQL = """
-SELECT p.id, p.name_match, p.id_paper_key, p.sex, p.birth_year, p.home_province_id,
-       similarity(p.name_match, %(name)s) AS sim
-FROM victims_person p
-WHERE p.merged_into_id IS NULL
-  AND p.id <> %(me)s
-  AND (
-    (%(paper)s <> '' AND p.id_paper_key = %(paper)s AND p.merged_into_id IS NULL)
-    OR (
-      p.name_match %% %(name)s AND p.merged_into_id IS NULL
-      AND (%(year)s::int IS NULL OR p.birth_year IS NULL OR p.birth_year BETWEEN %(year)s::int - 1 AND %(year)s::int + 1)
-      AND (%(sex)s = 'unknown' OR p.sex = 'unknown' OR p.sex = %(sex)s)
-      AND (%(province)s::bigint IS NULL OR p.home_province_id IS NULL OR p.home_province_id = %(province)s::bigint)
+# One statement, a UNION of the routes that apply to what is known; each route is served by its own
+# index (Person.Meta.indexes), so no route reads more than one block of the table:
+# - paper: the paper-key b-tree;
+# - block: home province and birth year ±1 known on both sides: an index-only scan of the
+#   (province, year) b-tree that carries the name key, `%` checked on those few rows;
+# - year: the province unknown on one side: the (year) b-tree, also index-only;
+# - no year: the person's year unknown: the trigram GIN index of those persons (`%` served by it);
+# - name: the query's year unknown: the trigram GIN index of everyone.
+# Merged persons and rejected pairs are left out; the best SQL_LIMIT rows are returned.
+_COLUMNS = "p.id, p.name_match, p.id_paper_key, p.sex, p.birth_year, p.home_province_id"
+_SEX = "(%(sex)s = 'unknown' OR p.sex IN (%(sex)s, 'unknown'))"
+_NAME = f"p.name_match %% %(name)s AND {_SEX}"  # `%`: served by the trigram GIN index
+# In a block the b-tree has already narrowed the rows to a few hundred: the same threshold as a
+# function, so the planner keeps the index-only scan instead of reading the GIN posting lists of
+# common trigrams ("ngu", "thi") for the whole country.
+_IN_BLOCK = f"similarity(p.name_match, %(name)s) >= %(threshold)s AND {_SEX}"
+_ROUTES = {
+    "paper": "p.id_paper_key = %(paper)s",
+    "block": f"p.home_province_id = %(province)s AND p.birth_year BETWEEN %(low)s AND %(high)s AND {_IN_BLOCK}",
+    "block_no_province": f"p.home_province_id IS NULL AND p.birth_year BETWEEN %(low)s AND %(high)s AND {_IN_BLOCK}",
+    "year": f"p.birth_year BETWEEN %(low)s AND %(high)s AND {_IN_BLOCK}",
+    "no_year": f"p.birth_year IS NULL AND {_NAME} AND (%(province)s::bigint IS NULL OR p.home_province_id IS NULL "
+               "OR p.home_province_id = %(province)s::bigint)",
+    "name": f"{_NAME} AND (%(province)s::bigint IS NULL OR p.home_province_id IS NULL "
+            "OR p.home_province_id = %(province)s::bigint)",
+}
+
+
+def _routes(paper: str, year, province) -> list[str]:
+    routes = ["paper"] if paper else []
+    if year and province:
+        routes += ["block", "block_no_province", "no_year"]
+    elif year:
+        routes += ["year", "no_year"]
+    else:
+        routes += ["name"]
+    return routes
+
+
+def _candidates_sql(routes: list[str]) -> str:
+    union = "\n  UNION\n  ".join(
+        f"SELECT {_COLUMNS} FROM victims_person p WHERE p.merged_into_id IS NULL AND {_ROUTES[route]}"
+        for route in routes
     )
-  )
+    return f"""
+SELECT c.id, c.name_match, c.id_paper_key, c.sex, c.birth_year, c.home_province_id,
+       similarity(c.name_match, %(name)s) AS sim
+FROM (
+  {union}
+) c
+WHERE c.id <> %(me)s
   AND NOT EXISTS (
     SELECT 1 FROM victims_duplicateproposal d
     WHERE d.status = 'rejected'
-      AND d.person_low_id = LEAST(p.id, %(me)s) AND d.person_high_id = GREATEST(p.id, %(me)s)
+      AND d.person_low_id = LEAST(c.id, %(me)s) AND d.person_high_id = GREATEST(c.id, %(me)s)
   )
-ORDER BY (%(paper)s <> '' AND p.id_paper_key = %(paper)s) DESC, sim DESC, p.id
+ORDER BY (%(paper)s <> '' AND c.id_paper_key = %(paper)s) DESC, sim DESC, c.id
 LIMIT %(limit)s
 """
 
 
-def candidate_rows(query: Query) -> list[tuple]:
-    """The raw candidate rows from PostgreSQL (at most SQL_LIMIT)."""
-    params = {
+def _params(query: Query) -> dict:
+    year = query.birth_year
+    return {
         "name": match_name(query.full_name), "paper": paper_key(query.id_paper_number),
-        "year": query.birth_year, "sex": query.sex or "unknown", "province": query.home_province_id,
-        "me": query.person_id or 0, "limit": SQL_LIMIT,
+        "year": year, "low": (year or 0) - 1, "high": (year or 0) + 1, "sex": query.sex or "unknown",
+        "province": query.home_province_id, "me": query.person_id or 0, "limit": SQL_LIMIT,
+        "threshold": SIMILARITY_THRESHOLD,
     }
+
+
+def candidate_sql(query: Query) -> tuple[str, dict]:
+    params = _params(query)
+    return _candidates_sql(_routes(params["paper"], query.birth_year, query.home_province_id)), params
+
+
+def candidate_rows(query: Query) -> list[tuple]:
+    """The raw candidate rows from PostgreSQL (at most SQL_LIMIT), in one statement."""
+    sql, params = candidate_sql(query)
     if not params["name"] and not params["paper"]:
         return []
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
                        [str(SIMILARITY_THRESHOLD)])
-        cursor.execute(_CANDIDATES_SQL, params)
+        cursor.execute(sql, params)
         return cursor.fetchall()
 
 

@@ -205,7 +205,15 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='person',
-            index=models.Index(condition=models.Q(('merged_into__isnull', True)), fields=['birth_year', 'home_province'], name='person_year_province'),
+            index=django.contrib.postgres.indexes.GinIndex(condition=models.Q(('birth_year__isnull', True), ('merged_into__isnull', True)), fields=['name_match'], name='person_match_trgm_no_year', opclasses=['gin_trgm_ops']),
+        ),
+        migrations.AddIndex(
+            model_name='person',
+            index=models.Index(condition=models.Q(('birth_year__isnull', False), ('merged_into__isnull', True)), fields=['home_province', 'birth_year'], include=('sex', 'name_match', 'id_paper_key', 'id'), name='person_block'),
+        ),
+        migrations.AddIndex(
+            model_name='person',
+            index=models.Index(condition=models.Q(('birth_year__isnull', False), ('merged_into__isnull', True)), fields=['birth_year'], include=('sex', 'home_province', 'name_match', 'id_paper_key', 'id'), name='person_year'),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='person',
