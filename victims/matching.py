@@ -1,9 +1,10 @@
 """Possible duplicates: is this person already in a case file of any agency? (issue 13)
 
-Two routes, one SQL statement (`_CANDIDATES_SQL`), served by indexes (see Person.Meta.indexes):
+Two ways to match, one SQL statement (`candidate_sql`), each route served by an index (see
+Person.Meta.indexes and docs/duplicates-and-contacts.md):
 - the same identity-paper number, normalised (`paper_key`: no spaces, dashes, dots; upper case);
-- a similar name (`name_match % q`, pg_trgm on the folded name with a GIN index, threshold set for
-  the statement) with a birth year within ±1, the same sex and the same home province, each checked
+- a similar name (pg_trgm similarity on the folded name `name_match`, threshold set for the
+  statement) with a birth year within ±1, the same sex and the same home province, each checked
   only when both sides know it.
 The statement returns at most `SQL_LIMIT` rows, best first; Python then decides on those few rows only
 whether the names really are the same (`same_name`: every word of the shorter name found in the longer,
@@ -200,11 +201,12 @@ def _routes(paper: str, year, province) -> list[str]:
 
 
 def _candidates_sql(routes: list[str]) -> str:
+    # Only constant fragments (the route names are keys of _ROUTES); every value is a parameter.
     union = "\n  UNION\n  ".join(
-        f"SELECT {_COLUMNS} FROM victims_person p WHERE p.merged_into_id IS NULL AND {_ROUTES[route]}"
+        f"SELECT {_COLUMNS} FROM victims_person p WHERE p.merged_into_id IS NULL AND {_ROUTES[route]}"  # noqa: S608
         for route in routes
     )
-    return f"""
+    sql = f"""
 SELECT c.id, c.name_match, c.id_paper_key, c.sex, c.birth_year, c.home_province_id,
        similarity(c.name_match, %(name)s) AS sim
 FROM (
@@ -218,7 +220,8 @@ WHERE c.id <> %(me)s
   )
 ORDER BY (%(paper)s <> '' AND c.id_paper_key = %(paper)s) DESC, sim DESC, c.id
 LIMIT %(limit)s
-"""
+"""  # noqa: S608
+    return sql
 
 
 def _params(query: Query) -> dict:
