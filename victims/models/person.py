@@ -99,7 +99,7 @@ class Person(CleanTextModel):
 
     # Shown only with case.view_identity (the history timeline redacts them too).
     SENSITIVE_FIELDS = frozenset({
-        "full_name", "other_names", "name_folded", "date_of_birth", "id_paper_type",
+        "full_name", "other_names", "name_folded", "name_match", "id_paper_key", "date_of_birth", "id_paper_type",
         "id_paper_number", "home_commune", "home_address_detail", "abroad_address",
     })
 
