@@ -117,6 +117,11 @@ class Agency(models.Model):
         verbose_name=_("parent agency"),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # The agency's public contact: shown to other agencies (e.g. when a possible duplicate is held
+    # here), so only the office's own phone, e-mail and address, never a person's.
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("agency")

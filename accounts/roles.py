@@ -45,6 +45,12 @@ class Action(models.TextChoices):
     FACILITY_INSPECT = "facility.inspect", _("Record facility inspections")
     STAY_MANAGE = "stay.manage", _("Admit, transfer and discharge residents")
     STAY_EXTEND = "stay.extend", _("Decide extensions of stays")
+    # Duplicates (victims.matching, victims.duplicates): the check runs for whoever registers cases;
+    # merging is for provincial departments (in their province) and the ministry (across provinces).
+    PERSON_MERGE = "person.merge", _("Review possible duplicates and merge persons")
+    # Hotline and other contacts (victims.contacts): scope is the recording agency and the department.
+    CONTACT_VIEW = "contact.view", _("View the contact log (hotline, walk-ins, messages)")
+    CONTACT_RECORD = "contact.record", _("Record contacts (hotline calls, walk-ins, messages)")
 
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -54,12 +60,13 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         Action.CASE_VERIFY, Action.CASE_GRANT, Action.SUPPORT_REQUEST,
         Action.SUPPORT_VIEW, Action.SUPPORT_DELIVER,
         Action.FACILITY_VIEW, Action.FACILITY_VIEW_ADDRESS, Action.STAY_MANAGE, Action.ACTIVITY_RECORD,
+        Action.CONTACT_VIEW, Action.CONTACT_RECORD,
     }),
     Role.APPROVER: frozenset({
         Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY, Action.SUPPORT_DECIDE, Action.STATISTICS_VIEW,
         Action.SUPPORT_VIEW,
         Action.FACILITY_VIEW, Action.FACILITY_VIEW_ADDRESS, Action.FACILITY_LICENSE,
-        Action.FACILITY_INSPECT, Action.STAY_EXTEND,
+        Action.FACILITY_INSPECT, Action.STAY_EXTEND, Action.PERSON_MERGE, Action.CONTACT_VIEW,
     }),
     Role.AGENCY_MANAGER: frozenset({
         Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY, Action.CASE_VIEW_ACCESS_LOG, Action.CASE_GRANT,
@@ -67,13 +74,15 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         Action.SUPPORT_VIEW,
         Action.FACILITY_VIEW, Action.FACILITY_VIEW_ADDRESS, Action.FACILITY_MANAGE,
         Action.FACILITY_LICENSE, Action.FACILITY_INSPECT, Action.STAY_EXTEND, Action.ACTIVITY_RECORD,
+        Action.PERSON_MERGE, Action.CONTACT_VIEW, Action.CONTACT_RECORD,
     }),
     # Aggregates and de-identified rows only: no identity action.
     Role.STATISTICIAN: frozenset({
         Action.CASE_VIEW, Action.STATISTICS_VIEW, Action.REPORT_EXPORT, Action.FACILITY_VIEW,
-        Action.ACTIVITY_RECORD,
+        Action.ACTIVITY_RECORD, Action.CONTACT_VIEW,
     }),
-    Role.MINISTRY_ANALYST: frozenset({Action.STATISTICS_VIEW, Action.REPORT_EXPORT}),
+    # person.merge: cross-province proposals, shown without identity (victims.duplicates).
+    Role.MINISTRY_ANALYST: frozenset({Action.STATISTICS_VIEW, Action.REPORT_EXPORT, Action.PERSON_MERGE}),
     Role.PARTNER_API: frozenset({Action.API_ACCESS, Action.CASE_VIEW}),
     Role.SYSTEM_ADMIN: frozenset({Action.SYSTEM_ADMINISTER}),
 }

@@ -23,6 +23,8 @@ ITEMS = [
     NavItem(_("Support"), "support:request_list", "heart-pulse", "support.view"),
     NavItem(_("Statistics"), "reporting:dashboard", "bar-chart", "statistics.view"),
     NavItem(_("Programme activities"), "reporting:activity_list", "megaphone", "activity.record"),
+    NavItem(_("Possible duplicates"), "victims:duplicate_queue", "people", "person.merge"),
+    NavItem(_("Contact log"), "victims:contact_list", "telephone", "contact.view"),
     NavItem(_("Administrative units"), "accounts:admin_units", "geo-alt"),
     NavItem(_("Locked accounts"), "accounts:account_locks", "person-lock", "agency.manage"),
 ]

@@ -34,7 +34,7 @@ SENSITIVE_HISTORY_FIELDS: dict[str, frozenset[str]] = {
 # another app that did not register is never shown (fail closed).
 HISTORY_SCOPE_ACTIONS: dict[str, str] = {}
 # Never shown: internal columns.
-INTERNAL_FIELDS = frozenset({"intake_key", "name_folded"})
+INTERNAL_FIELDS = frozenset({"intake_key", "name_folded", "name_match", "id_paper_key", "merged_into_id"})
 # Without identity access, a model of another app that did not register its sensitive fields shows
 # none of its values (fail closed): only these link columns.
 ALWAYS_SHOWN = frozenset({"id", "case", "case_id"})

@@ -21,7 +21,7 @@ from .workflow import Status
 
 __all__ = [
     "CasePermissions", "access_log_for_case", "can_see_identity", "case_permissions", "can_view_access_log", "case_display_name", "case_get",
-    "case_list", "followups_overdue", "mask_name", "person_get",
+    "case_list", "followups_overdue", "mask_name", "person_get", "persons_received",
 ]
 
 CASE_LIST_ORDERINGS = {
@@ -69,6 +69,23 @@ def case_list(
     if ordering not in CASE_LIST_ORDERINGS:
         ordering = "-received_on"
     return cases.order_by(ordering, "-pk")
+
+
+def persons_received(
+    user, *, action: str = Action.CASE_VIEW, cases: QuerySet[Case] | None = None,
+    received_from: datetime.date | None = None, received_to: datetime.date | None = None,
+) -> int:
+    """How many persons (not case files) the user's cases are about: a victim received by three
+    agencies, or registered twice and merged (victims.duplicates), counts once. Only surviving persons
+    are counted (a merged person's cases point at the survivor). `cases` narrows a scoped queryset."""
+    cases = Case.objects.visible_to(user, action) if cases is None else cases
+    if received_from:
+        cases = cases.filter(received_on__gte=received_from)
+    if received_to:
+        cases = cases.filter(received_on__lte=received_to)
+    return (
+        Person.objects.filter(merged_into__isnull=True, pk__in=cases.order_by().values("person_id")).count()
+    )
 
 
 def case_get(*, user: User, pk, action: str = Action.CASE_VIEW) -> Case:

@@ -251,7 +251,18 @@ def _register_reception(*, user, agency, key, received_on, **fields) -> Case:
         case.save()
         if not Case.objects.visible_to(user, Action.CASE_VIEW).filter(pk=case.pk).exists():
             raise Http404("No case matches the given query.")
+        _propose_duplicates(user, person)
         return case
+
+
+def _propose_duplicates(user, person: Person) -> None:
+    """Possible duplicates across agencies go to the department's review queue (victims.duplicates)."""
+    from .duplicates import duplicates_propose
+
+    duplicates_propose(user=user, person=person)
+
+
+DUPLICATE_KEYS = frozenset({"full_name", "sex", "date_of_birth", "birth_year", "home_province", "id_paper_number"})
 
 
 def person_update_declaration(*, user: User, person: Person, **fields) -> Person:
@@ -283,6 +294,8 @@ def person_update_declaration(*, user: User, person: Person, **fields) -> Person
             if case.province_id != province_id:
                 case.province_id = province_id
                 case.save(update_fields=["province", "updated_at"])
+        if DUPLICATE_KEYS & set(fields):
+            _propose_duplicates(user, person)
         return person
 
 

@@ -6,4 +6,6 @@ app_name = "victims"
 urlpatterns = [
     path("", include("victims.urls_cases")),
     path("", include("victims.urls_intake")),
+    path("", include("victims.urls_duplicates")),
+    path("lien-he/", include("victims.urls_contacts")),
 ]

@@ -22,14 +22,17 @@ from types import SimpleNamespace
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 
+from accounts.models import AgencyType
 from accounts.roles import Action
+from accounts.text import fold
 from support.models import Loan
 from support.services import loan_create
 from tests.access.test_anonymous import ALL_URLS
 from tests.facilities.factories import FacilityFactory, StayFactory
-from tests.factories import UserFactory, province, totp_device
+from tests.factories import AgencyFactory, UserFactory, province, totp_device
 from tests.support.factories import LAW53, make_case, request_support
 from tests.victims.factories import (
     CaseAccessGrantFactory,
@@ -37,6 +40,8 @@ from tests.victims.factories import (
     PersonFactory,
     consented,
 )
+from victims.contacts import contact_record
+from victims.duplicates import duplicates_propose
 from victims.models import AccessLog
 
 pytestmark = pytest.mark.django_db
@@ -45,15 +50,15 @@ SECRETS = {
     "home": {
         "name": "Triệu Thị Hằng", "child": "Triệu Văn Khoa", "address": "Bản Khuổi Phầy",
         "id_number": "084199001234", "stay_reason": "chồng đánh đập", "loan_purpose": "Nuôi dê núi",
-        "lender": "Quỹ Hoa Ban Trắng", "shelter": "Số 9 ngõ Kín Cổng",
+        "lender": "Quỹ Hoa Ban Trắng", "shelter": "Số 9 ngõ Kín Cổng", "caller": "Bế Văn Gọi",
     },
     "away": {
         "name": "Quàng Thị Xuyến", "child": "Quàng Văn Tủa", "address": "Phố Hàng Bạc 77",
         "id_number": "001199009876", "stay_reason": "bị giam giữ", "loan_purpose": "Mở quán phở",
-        "lender": "Quỹ Sen Hồng Tây", "shelter": "Ngõ Bí Mật số 5",
+        "lender": "Quỹ Sen Hồng Tây", "shelter": "Ngõ Bí Mật số 5", "caller": "Đinh Thị Nhắn",
     },
 }
-IDENTITY = ("name", "child", "address", "id_number", "stay_reason", "loan_purpose", "lender")
+IDENTITY = ("name", "child", "address", "id_number", "stay_reason", "loan_purpose", "lender", "caller")
 
 # What each persona may read: file -> the secrets it may see. Everything else is forbidden.
 MAY_SEE = {
@@ -74,9 +79,11 @@ MAY_SEE = {
 MUST_SHOW = {
     "centre_caseworker": [("victims:case_detail", "home", "name"), ("facilities:stay", "home", "stay_reason"),
                           ("support:loan_detail", "home", "loan_purpose"),
-                          ("victims:case_detail", "home", "lender"), ("facilities:detail", "home", "shelter")],
+                          ("victims:case_detail", "home", "lender"), ("facilities:detail", "home", "shelter"),
+                          ("victims:contact_detail", "home", "caller"), ("victims:contact_list", "home", "caller")],
     "other_caseworker": [("victims:case_detail", "away", "name")],
-    "department_approver": [("support:request_detail", "home", "name")],
+    "department_approver": [("support:request_detail", "home", "name"), ("victims:duplicate_detail", "home", "name"),
+                            ("victims:contact_detail", "home", "caller")],
     "police_caseworker": [("victims:case_detail", "home", "name")],
 }
 # Which planted object fills an URL's ids, by URL name prefix; a new URL with ids must be added here.
@@ -86,6 +93,9 @@ IDS = {
     "victims:intake_step": lambda f: {"pk": f.case.pk, "step": "nhan-than"},
     "victims:consent_withdraw": lambda f: {"pk": f.case.pk, "consent_pk": f.consent.pk},
     "accounts:account_unlock": lambda f: {"pk": f.case.pk},  # no victim data; any id
+    "victims:duplicate_referral": lambda f: {"pk": f.case.pk},
+    "victims:duplicate_": lambda f: {"pk": f.proposal.pk},
+    "victims:contact_": lambda f: {"pk": f.contact.pk},
     "victims:": lambda f: {"pk": f.case.pk},
     "support:case_support": lambda f: {"case_pk": f.case.pk},
     "support:request_create": lambda f: {"case_pk": f.case.pk},
@@ -102,7 +112,7 @@ IDS = {
 SKIP = {"accounts:logout", "set_language", "healthz", "accounts:switch_membership"}
 
 
-def _file(side: str, centre, police=None) -> SimpleNamespace:
+def _file(side: str, centre, police=None, other_holder=None) -> SimpleNamespace:
     words = SECRETS[side]
     home = "lang son" if side == "home" else "ha noi"
     case = make_case(owner=centre, full_name=words["name"], home=home, home_address_detail=words["address"],
@@ -123,7 +133,16 @@ def _file(side: str, centre, police=None) -> SimpleNamespace:
         grant = CaseAccessGrantFactory(case=case, grantee_agency=police,
                                        actions=[Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY],
                                        reason="Phối hợp xác minh", granted_by=member)
+    # The same woman registered again by another agency, her name typed without diacritics: a pair
+    # for the department's review, a "held by" notice for the centre.
+    twin = make_case(owner=other_holder, full_name=fold(words["name"]).title(), home=home, result=None)
+    [proposal] = duplicates_propose(user=member, person=case.person)
+    assert {proposal.person_low_id, proposal.person_high_id} == {case.person_id, twin.person_id}
+    contact = contact_record(user=member, agency=centre, occurred_at=timezone.now(), channel="hotline_111",
+                             kind="suspected_case", outcome="case_opened", case=case, province=province(home),
+                             caller_name=words["caller"], caller_phone="0912 000 111")
     return SimpleNamespace(case=case, facility=facility, stay=stay, request=support_request, loan=loan,
+                           proposal=proposal, contact=contact,
                            consent=consented(case),
                            grant=grant or CaseAccessGrantFactory(case=case, granted_by=member,
                                                                  grantee_agency=police or centre),
@@ -138,8 +157,9 @@ def population(personas):
     personas = {**personas, "system_admin": admin}
     return SimpleNamespace(
         personas=personas,
-        files={"home": _file("home", agencies["TT-LS"], police=agencies["CA-LS"]),
-               "away": _file("away", agencies["TT-HN"])},
+        files={"home": _file("home", agencies["TT-LS"], police=agencies["CA-LS"], other_holder=agencies["BP-LS"]),
+               "away": _file("away", agencies["TT-HN"], other_holder=AgencyFactory(
+                   code="CA-HN", type=AgencyType.objects.get(code="police"), jurisdiction=province("ha noi")))},
     )
 
 

@@ -11,7 +11,24 @@ AFTER_SCOPED_FETCH = "runs on a record the caller fetched through visible_to"
 LOCK = "locks the row it fetched through visible_to"
 LIMITS = "limits and idempotency hold across agencies: counts and keys, nothing shown"
 
+MATCHER = ("duplicate matching must look across all agencies, or a victim received by two agencies is never "
+           "found; only the holding agency and its public contact leave for files out of the actor's scope "
+           "(tests/duplicates, the content matrix)")
+
 ALLOWED: dict[tuple[str, str], str] = {
+    ("victims/duplicates.py", "_cases_of_persons"): MATCHER,
+    ("victims/duplicates.py", "duplicates_for"): MATCHER,
+    ("victims/duplicates.py", "duplicate_request_referral"): MATCHER,
+    ("victims/duplicates.py", "_lock_for_decision"): LOCK,
+    ("victims/duplicates.py", "proposal_sides"): "the two persons of a pair fetched through the reviewer's queue "
+                                                 "(proposal_get); names masked for the ministry",
+    ("victims/duplicates.py", "merged_person_ids"): AFTER_SCOPED_FETCH,
+    ("victims/duplicates.py", "last_merge"): AFTER_SCOPED_FETCH,
+    ("victims/duplicates.py", "person_unmerge"): LOCK,
+    ("victims/duplicates.py", "_store"): "one row per pair, whoever found it: ids and scores, nothing shown",
+    ("victims/duplicates.py", "proposal_queue"): "the reviewer's scope of pairs is built here (both persons "
+                                                 "in the department's scope, or the ministry's national queue)",
+    ("victims/selectors.py", "persons_received"): "a count of the persons of scoped cases: nothing shown",
     ("facilities/selectors.py", "occupied_beds"): "a count of a scoped facility's residents",
     ("facilities/services.py", "_occupied"): "the bed count under the facility's row lock",
     ("facilities/services.py", "stay_admit"): LIMITS,

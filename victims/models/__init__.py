@@ -6,6 +6,9 @@ from .choices import (
     ChildRelationship,
     ClosureReason,
     ConfirmingDocumentType,
+    ContactChannel,
+    ContactKind,
+    ContactOutcome,
     IdentificationResult,
     IdPaperType,
     ReceptionChannel,
@@ -13,6 +16,8 @@ from .choices import (
     SharingParty,
     TraffickingPurpose,
 )
+from .contact import Contact
+from .duplicates import DuplicateProposal, PersonMerge, ProposalStatus
 from .followup import (
     DEFAULT_VISIT_INTERVAL_MONTHS,
     MAX_FOLLOW_UP_MONTHS,
@@ -26,8 +31,9 @@ from .reference import EthnicGroup
 __all__ = [
     "DEFAULT_VISIT_INTERVAL_MONTHS", "MAX_FOLLOW_UP_MONTHS",
     "AccessLog", "Case", "CaseAccessGrant", "CaseChild", "CaseClosure", "CaseNumberCounter",
-    "ChildRelationship", "ClosureReason", "ConfirmingDocumentType", "Consent", "EthnicGroup",
+    "ChildRelationship", "ClosureReason", "ConfirmingDocumentType", "Consent", "Contact",
+    "ContactChannel", "ContactKind", "ContactOutcome", "DuplicateProposal", "EthnicGroup",
     "FollowUpVisit", "IdPaperType", "IdentificationOutcome", "IdentificationResult", "Person",
-    "ReceptionChannel", "ReintegrationPlan", "Sex", "SharingParty", "StatusTransition",
+    "PersonMerge", "ProposalStatus", "ReceptionChannel", "ReintegrationPlan", "Sex", "SharingParty", "StatusTransition",
     "TraffickingPurpose", "VerificationRequest",
 ]

@@ -83,3 +83,31 @@ class ClosureReason(models.TextChoices):
     DECEASED = "deceased", _("Deceased")
     DUPLICATE = "duplicate", _("Duplicate or registered in error")
     OTHER = "other", _("Other")
+
+
+# Hotline and other contacts (victims.models.contact.Contact.channel / .kind / .outcome): the one
+# place of these lists, for the contact log and for statistics by channel and kind.
+class ContactChannel(models.TextChoices):
+    HOTLINE_111 = "hotline_111", _("Hotline 111")
+    HOTLINE_OTHER = "hotline_other", _("Other hotline")
+    WALK_IN = "walk_in", _("Walk-in")
+    MESSAGE = "message", _("Message (SMS, Zalo, Facebook…)")
+    EMAIL = "email", _("E-mail or letter")
+    OTHER = "other", _("Other")
+
+
+class ContactKind(models.TextChoices):
+    INFORMATION = "information", _("Information")
+    COUNSELLING = "counselling", _("Counselling")
+    SUSPECTED_CASE = "suspected_case", _("Report of a suspected case")
+    RESCUE_SUPPORT = "rescue_support", _("Request for rescue or support")
+    REFERRAL = "referral", _("Referral")
+
+
+class ContactOutcome(models.TextChoices):
+    ANSWERED = "answered", _("Answered, nothing more needed")
+    REFERRED = "referred", _("Referred to another agency")
+    REPORTED_TO_POLICE = "reported_to_police", _("Passed to the police or border guard")
+    CASE_OPENED = "case_opened", _("A case was opened")
+    FOLLOW_UP = "follow_up", _("To follow up")
+    CUT_OFF = "cut_off", _("Cut off or silent")

@@ -44,6 +44,16 @@ class Person(CleanTextModel):
         help_text=_("Names used abroad, nicknames, names in another language."),
     )
     name_folded = models.CharField(max_length=460, editable=False)
+    # Keys for duplicate matching (victims.matching): the full name folded and cleaned of typing
+    # residue, and the paper number without spaces, dashes or case.
+    name_match = models.CharField(max_length=200, editable=False, blank=True, default="")
+    id_paper_key = models.CharField(max_length=50, editable=False, blank=True, default="")
+    # Merged into another person (victims.duplicates): the row is kept so the merge can be undone
+    # exactly; a merged person has no cases, children or links of their own and is never listed.
+    merged_into = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, editable=False, related_name="+",
+        verbose_name=_("merged into"),
+    )
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     birth_year = models.PositiveSmallIntegerField(
@@ -89,7 +99,7 @@ class Person(CleanTextModel):
 
     # Shown only with case.view_identity (the history timeline redacts them too).
     SENSITIVE_FIELDS = frozenset({
-        "full_name", "other_names", "name_folded", "date_of_birth", "id_paper_type",
+        "full_name", "other_names", "name_folded", "name_match", "id_paper_key", "date_of_birth", "id_paper_type",
         "id_paper_number", "home_commune", "home_address_detail", "abroad_address",
     })
 
@@ -98,6 +108,22 @@ class Person(CleanTextModel):
         verbose_name_plural = _("persons")
         indexes = [
             GinIndex(fields=["name_folded"], opclasses=["gin_trgm_ops"], name="person_name_trgm"),
+            # The duplicate matcher: `name_match % q` is served by this index; the paper number and
+            # (birth year, province) blocks by the b-trees.
+            GinIndex(fields=["name_match"], opclasses=["gin_trgm_ops"], name="person_match_trgm",
+                     condition=models.Q(merged_into__isnull=True)),
+            GinIndex(fields=["name_match"], opclasses=["gin_trgm_ops"], name="person_match_trgm_no_year",
+                     condition=models.Q(merged_into__isnull=True, birth_year__isnull=True)),
+            models.Index(fields=["id_paper_key"], name="person_paper_key",
+                         condition=~models.Q(id_paper_key="") & models.Q(merged_into__isnull=True)),
+            # Covering: the matcher's blocks are read by index-only scans (no heap visit per row).
+            models.Index(fields=["home_province", "birth_year"], name="person_block",
+                         include=["sex", "name_match", "id_paper_key", "id"],
+                         condition=models.Q(merged_into__isnull=True, birth_year__isnull=False)),
+            models.Index(fields=["birth_year"], name="person_year",
+                         include=["sex", "home_province", "name_match", "id_paper_key", "id"],
+                         # Persons without a year are the no-year GIN index's: never a scan of them here.
+                         condition=models.Q(merged_into__isnull=True, birth_year__isnull=False)),
         ]
 
     def __str__(self):
@@ -119,6 +145,10 @@ class Person(CleanTextModel):
             self.id_paper_number = self.id_paper_number.upper()
         self.nationality = (self.nationality or "").upper()
         self.name_folded = fold(f"{self.full_name} {self.other_names}")
+        from ..matching import match_name, paper_key
+
+        self.name_match = match_name(self.full_name)
+        self.id_paper_key = paper_key(self.id_paper_number)
 
     def clean(self):
         self._derive()

@@ -34,12 +34,16 @@ class CaseScopedQuerySet(models.QuerySet):
 
 
 class PersonQuerySet(models.QuerySet):
+    def surviving(self):
+        """Persons not merged into another (victims.duplicates): the ones to list and count."""
+        return self.filter(merged_into__isnull=True)
+
     def visible_to(self, user, action: str):
         """A person is visible through a visible case: as its victim or as an accompanying child."""
         from .case import Case, CaseChild
 
         cases = Case.objects.visible_to(user, action)
-        return self.filter(
+        return self.surviving().filter(
             Q(pk__in=cases.values("person_id"))
             | Q(pk__in=CaseChild.objects.filter(case__in=cases).values("person_id"))
         )

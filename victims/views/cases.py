@@ -114,10 +114,11 @@ def case_list(request):
     page = Paginator(cases, PAGE_SIZE).get_page(params.get("page"))
     rows = list(page.object_list)
     log_request_reads(request, rows, LOG_LIST)
+    persons = selectors.persons_received(request.user, cases=cases)
     today = timezone.localdate()
     sort = form.sort_value
     return render(request, "victims/case_list.html", {
-        "form": form, "page": page, "cases": rows, "sort": sort,
+        "form": form, "page": page, "cases": rows, "sort": sort, "persons_count": persons,
         "sort_links": _sort_links(sort, form.allowed_sorts),
         "overdue_count": selectors.followups_overdue(request.user, today).count(),
         "filtered": any(params.get(name) for name in ("q", "status", "province", "receiving_agency",

@@ -35,7 +35,9 @@ from accounts.roles import Action
 
 from .. import selectors, services
 from ..countries import country_name
+from ..duplicates import duplicates_for
 from ..forms import intake as forms
+from ..matching import Query
 from ..models import Case, Person, Sex, SharingParty, TraffickingPurpose
 from ..readmodel import log_request_reads
 from ..workflow import Status
@@ -159,6 +161,8 @@ def _render_step(request, case: Case, step: Step | None, template: str, context:
         "finish_url": finish_url(case),
         "is_last": step is STEPS[-1],
         "read_only": case.status == Status.CLOSED,
+        # Possible duplicates across agencies, before the declaration is finished (victims.duplicates).
+        "duplicates": duplicates_for(request.actor, Query.of(case.person)),
         **context,
     }
     return render(request, template, context, status=status)

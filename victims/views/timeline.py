@@ -29,6 +29,7 @@ SKIPPED = frozenset({
     "id", "case_id", "person_id", "plan_id", "request_id", "created_at", "updated_at", "created_by_id",
     "recorded_by_id", "requested_by_id", "granted_by_id", "closed_by_id", "by_id", "status",
     "status_changed_at", "next_visit_due", "intake_key", "name_folded", "recorded_by_agency_id",
+    "name_match", "id_paper_key", "merged_into_id",
     "requested_at", "recorded_at", "granted_at", "at",
 })
 LOOKUP_MODELS = (Agency, AdministrativeUnit, EthnicGroup, User)
