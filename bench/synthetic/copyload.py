@@ -6,6 +6,8 @@ NULL = "\\N"
 
 
 def _value(v) -> str:
+    if v.__class__ is int:
+        return str(v)
     if v is None:
         return NULL
     if v is True:
@@ -28,8 +30,8 @@ class Table:
         self.total = 0
 
     def add(self, *row) -> None:
-        self.buffer.write("\t".join([_value(v) for v in row]))
-        self.buffer.write("\n")
+        # Most values are already strings: convert only the others (a hot loop at a million rows).
+        self.buffer.write("\t".join([v if v.__class__ is str else _value(v) for v in row]) + "\n")
         self.pending += 1
 
     def flush(self, cursor) -> None:

@@ -47,3 +47,12 @@ def weighted(pairs):
         values.append(value)
         cum.append(total)
     return values, cum
+
+
+def ri(rng, a: int, b: int) -> int:
+    """rng.randint without its layers of checks: the generator calls it tens of millions of times."""
+    return a + int(rng.random() * (b - a + 1))
+
+
+def pick1(rng, seq):
+    return seq[int(rng.random() * len(seq))]

@@ -7,6 +7,7 @@ import random
 from victims.workflow import Status
 
 from . import names
+from .names import pick1, ri
 
 D = datetime.timedelta
 LAW_53_FROM = datetime.date(2025, 7, 1)
@@ -86,23 +87,23 @@ class Planner:
         if hmong:
             family = self.pick(rng, self.h_family)
             middle = self.pick(rng, self.h_f_middle if female else self.h_m_middle)
-            given = rng.choice(names.HMONG_FEMALE_GIVEN if female else names.HMONG_MALE_GIVEN)
+            given = pick1(rng, names.HMONG_FEMALE_GIVEN if female else names.HMONG_MALE_GIVEN)
         else:
             family = self.pick(rng, self.family)
             middle = self.pick(rng, self.f_middle if female else self.m_middle)
-            given = rng.choice(names.FEMALE_GIVEN if female else names.MALE_GIVEN)
+            given = pick1(rng, names.FEMALE_GIVEN if female else names.MALE_GIVEN)
             if rng.random() < 0.12:  # two given names: Nguyễn Thị Thu Hà
-                given = f"{rng.choice(names.FEMALE_GIVEN if female else names.MALE_GIVEN)} {given}"
+                given = f"{pick1(rng, names.FEMALE_GIVEN if female else names.MALE_GIVEN)} {given}"
         return f"{family} {middle} {given}"
 
     def agency(self, rng, province_id):
         kind = self.pick(rng, self.agency_types)
         if kind == "mission_abroad":
-            return rng.choice(self.missions)
+            return pick1(rng, self.missions)
         for k in (kind, "police"):
             orgs = self.ref.of(province_id, k)
             if orgs:
-                return rng.choice(orgs)
+                return pick1(rng, orgs)
         return self.ref.of(province_id, "police")[0]
 
     def story(self, rng, case_id, person_id, long: bool, earlier: list) -> Story:
@@ -117,35 +118,35 @@ class Planner:
         s.received = datetime.date(FIRST_YEAR, 1, 1) + D(days=day)
         if s.duplicate_of is not None:
             first = s.duplicate_of
-            s.received = min(self.anchor, first.received + D(days=rng.randint(0, 60)))
-        s.created = datetime.datetime.combine(s.received, datetime.time(7 + rng.randint(0, 10), rng.randint(0, 59)))
+            s.received = min(self.anchor, first.received + D(days=ri(rng, 0, 60)))
+        s.created = datetime.datetime.combine(s.received, datetime.time(7 + ri(rng, 0, 10), ri(rng, 0, 59)))
         if s.duplicate_of is not None:
             first = s.duplicate_of
             s.sex, s.birth, s.ethnic, s.nationality = first.sex, first.birth, first.ethnic, first.nationality
             s.home_province_id = first.home_province_id
             s.full_name = first.full_name if rng.random() < 0.6 else _variant(rng, first.full_name)
-            reception_province = rng.choice([first.province_id, self.pick(rng, self.reception_provinces)])
+            reception_province = pick1(rng, [first.province_id, self.pick(rng, self.reception_provinces)])
         else:
             r = rng.random()
             s.sex = "female" if r < 0.82 else ("male" if r < 0.97 else "unknown")
             r = rng.random()
-            age = rng.randint(12, 17) if r < 0.22 else (rng.randint(18, 25) if r < 0.58 else (
-                rng.randint(26, 35) if r < 0.84 else (rng.randint(36, 50) if r < 0.97 else rng.randint(51, 65))))
-            dob = s.received - D(days=age * 365 + rng.randint(0, 364))
+            age = ri(rng, 12, 17) if r < 0.22 else (ri(rng, 18, 25) if r < 0.58 else (
+                ri(rng, 26, 35) if r < 0.84 else (ri(rng, 36, 50) if r < 0.97 else ri(rng, 51, 65))))
+            dob = s.received - D(days=age * 365 + ri(rng, 0, 364))
             r = rng.random()
             s.birth = ("date", dob) if r < 0.7 else (("year", dob.year) if r < 0.95 else None)
             s.ethnic = self.pick(rng, self.ethnic)
             r = rng.random()
-            s.nationality = "VN" if r < 0.97 else rng.choice(["KH", "LA", "CN", ""])
+            s.nationality = "VN" if r < 0.97 else pick1(rng, ["KH", "LA", "CN", ""])
             s.home_province_id = self.pick(rng, self.home_provinces) if rng.random() < 0.96 else None
             s.full_name = self.name(rng, s.sex != "male", s.ethnic == "08")
             reception_province = self.pick(rng, self.reception_provinces) if rng.random() < 0.6 else (
                 s.home_province_id or self.pick(rng, self.reception_provinces))
-        s.other_names = rng.choice(names.OTHER_NAMES) if rng.random() < 0.05 else ""
+        s.other_names = pick1(rng, names.OTHER_NAMES) if rng.random() < 0.05 else ""
         s.org = self.agency(rng, reception_province)
         s.province_id = s.home_province_id or s.org.province_id or reception_province
         s.approver_org = self.ref.of(s.province_id, "social_affairs_department")[0]
-        s.children = rng.randint(1, 2) if (s.sex == "female" and rng.random() < 0.04) else 0
+        s.children = ri(rng, 1, 2) if (s.sex == "female" and rng.random() < 0.04) else 0
         self._path(rng, s)
         return s
 
@@ -158,7 +159,7 @@ class Planner:
 
         def step(status, lo, hi):
             nonlocal t
-            nt = t + D(days=rng.randint(lo, hi), minutes=rng.randint(0, 480))
+            nt = t + D(days=ri(rng, lo, hi), minutes=ri(rng, 0, 480))
             if nt.date() > anchor:
                 return False
             t = nt
@@ -179,7 +180,7 @@ class Planner:
                 close("not_a_victim", 3, 60)
         elif r < 0.16:
             if step(Status.UNDER_IDENTIFICATION, 0, 5) and rng.random() < 0.6:
-                close(rng.choice(["lost_contact", "moved_away", "declined_support"]), 20, 200)
+                close(pick1(rng, ["lost_contact", "moved_away", "declined_support"]), 20, 200)
         else:
             if rng.random() < 0.6 and not step(Status.UNDER_IDENTIFICATION, 0, 5):
                 s.path = path
@@ -190,7 +191,7 @@ class Planner:
             s.outcome, s.identified_at = "identified", t
             if rng.random() < 0.2 or s.long:
                 s.stay = t.date()
-            cycles = rng.randint(8, 14) if s.long else 1
+            cycles = ri(rng, 8, 14) if s.long else 1
             supported = s.long or rng.random() < 0.7
             for _ in range(cycles):
                 if supported:
@@ -206,7 +207,7 @@ class Planner:
                     break
                 s.followups.append(t.date())
                 supported = True
-                end = t + D(days=rng.randint(120, 700))
+                end = t + D(days=ri(rng, 120, 700))
                 v = t.date() + D(days=30)
                 cap = 60 if s.long else 4
                 while v <= min(anchor, end.date()) and cap:

@@ -10,6 +10,7 @@ import datetime
 
 from victims.workflow import Status
 
+from .names import pick1, ri
 from .plan import LAW_53_FROM, final_status
 
 D = datetime.timedelta
@@ -39,11 +40,11 @@ def persons_and_cases(gen, rng, stories):
         org = s.org
         dob, year = (s.birth[1], s.birth[1].year) if s.birth and s.birth[0] == "date" else (
             None, s.birth[1] if s.birth else None)
-        commune = rng.choice(gen.ref.communes[s.home_province_id]) if s.home_province_id and rng.random() < 0.85 else None
+        commune = pick1(rng, gen.ref.communes[s.home_province_id]) if s.home_province_id and rng.random() < 0.85 else None
         paper = rng.random()
-        paper_type, paper_no = ("cccd", f"{rng.randrange(10**11, 10**12):012d}") if paper < 0.45 else (
-            ("cmnd", f"{rng.randrange(10**8, 10**9)}") if paper < 0.55 else (
-                ("passport", f"C{rng.randrange(10**6, 10**7):07d}") if paper < 0.62 else ("", "")))
+        paper_type, paper_no = ("cccd", f"{ri(rng, 10**11, 10**12 - 1):012d}") if paper < 0.45 else (
+            ("cmnd", f"{ri(rng, 10**8, 10**9 - 1)}") if paper < 0.55 else (
+                ("passport", f"C{ri(rng, 10**6, 10**7 - 1):07d}") if paper < 0.62 else ("", "")))
         if s.duplicate_of is not None and rng.random() < 0.3:
             paper_type, paper_no = "", ""
         minority = s.ethnic != "01"
@@ -51,7 +52,7 @@ def persons_and_cases(gen, rng, stories):
         person.add(
             s.person_id, s.full_name, s.other_names, fold(f"{s.full_name} {s.other_names}"), s.sex, dob, year,
             s.nationality, paper_type, paper_no,
-            f"{rng.choice(VILLAGES)} {rng.randint(1, 20)}" if s.home_province_id else "",
+            f"{pick1(rng, VILLAGES)} {ri(rng, 1, 20)}" if s.home_province_id else "",
             "" if s.home_province_id else "Không rõ địa chỉ ở nước ngoài",
             ("Tiếng Mông" if s.ethnic == "08" else "Tiếng dân tộc") if minority and rng.random() < 0.3 else "Tiếng Việt",
             minority and rng.random() < 0.1, created, created, org.caseworker_id, ethnic_ids.get(s.ethnic),
@@ -66,13 +67,13 @@ def persons_and_cases(gen, rng, stories):
                 purposes.append(extra)
         year_received = s.received.year
         s.number = gen.next_number(("case", org.id, year_received))
-        from_day = s.received - D(days=rng.randint(30, 2000))
+        from_day = s.received - D(days=ri(rng, 30, 2000))
         case.add(
             s.case_id, f"{org.code}-{year_received}-{s.number:05d}", status, ts(changed),
             gen.planner.pick(rng, gen.planner.channels[org.type]), s.received,
-            f"{rng.choice(PLACES)} – {org.code}", destination, purposes,
-            "Ép buộc ăn xin" if "other" in purposes else "", rng.choice(MEANS), rng.choice(RECRUITMENT),
-            from_day, s.received - D(days=rng.randint(1, 29)), rng.choice(NEEDS), s.next_visit_due,
+            f"{pick1(rng, PLACES)} – {org.code}", destination, purposes,
+            "Ép buộc ăn xin" if "other" in purposes else "", pick1(rng, MEANS), pick1(rng, RECRUITMENT),
+            from_day, s.received - D(days=ri(rng, 1, 29)), pick1(rng, NEEDS), s.next_visit_due,
             f"syn-long-{gen.seed}-{s.case_id}" if s.long else "", created, ts(changed), org.caseworker_id,
             gen.destination_province(rng) if destination == "" else None, org.id, s.province_id, org.id,
             org.province_id, s.person_id,
@@ -88,7 +89,7 @@ def persons_and_cases(gen, rng, stories):
             girl = rng.random() < 0.5
             name = gen.planner.name(rng, girl, s.ethnic == "08").split(maxsplit=1)[1]
             full = f"{family} {name}"
-            born = s.received - D(days=rng.randint(200, 365 * 10))
+            born = s.received - D(days=ri(rng, 200, 365 * 10))
             person.add(child_id, full, "", fold(full), "female" if girl else "male", born, born.year, "VN",
                        "", "", "", "", "Tiếng Việt", False, created, created, org.caseworker_id,
                        ethnic_ids.get(s.ethnic), None, s.home_province_id)
@@ -111,7 +112,7 @@ def workflow(gen, rng, stories):
         if s.outcome:
             police = gen.ref.of(s.org.province_id or s.province_id, "police")[0]
             outcome.add(gen.ids("victims_identificationoutcome", 1), s.outcome, "police_confirmation",
-                        f"{rng.randint(1, 999)}/XN-{police.code}", s.identified_at.date(), police.code, "", "",
+                        f"{ri(rng, 1, 999)}/XN-{police.code}", s.identified_at.date(), police.code, "", "",
                         ts(s.identified_at), s.case_id, police.caseworker_id, police.id, None)
         if s.closure:
             reason, at = s.closure
@@ -146,8 +147,8 @@ def support(gen, rng, stories):
             else:
                 deciding = s.org
             request_id = gen.ids("support_supportrequest", 1)
-            created = datetime.datetime.combine(applied, datetime.time(9, rng.randint(0, 59)))
-            decided_on = applied + D(days=rng.randint(1, 9))
+            created = datetime.datetime.combine(applied, datetime.time(9, ri(rng, 0, 59)))
+            decided_on = applied + D(days=ri(rng, 1, 9))
             pending = decided_on > gen.anchor
             r = rng.random()
             outcome = None if pending else ("approved" if r < 0.85 else ("partly_approved" if r < 0.95 else "rejected"))
@@ -155,12 +156,12 @@ def support(gen, rng, stories):
                     outcome or "pending", "", ts(created), ts(created if pending else datetime.datetime.combine(
                         decided_on, datetime.time(15))), s.case_id, deciding.id, s.person_id,
                     s.org.caseworker_id, s.org.id, None, version["id"])
-            chosen = rng.sample(items, min(len(items), rng.randint(1, 4)))
+            chosen = rng.sample(items, min(len(items), ri(rng, 1, 4)))
             approved_lines = []
             for n, item in enumerate(chosen):
-                quantity = rng.randint(5, 60) if item["unit"] == "per_day" else (
-                    rng.randint(1, 2) if item["unit"] == "per_item" else 1)
-                unit_amount = item["amount"] if item["amount"] else rng.randrange(200_000, 5_000_000, 50_000)
+                quantity = ri(rng, 5, 60) if item["unit"] == "per_day" else (
+                    ri(rng, 1, 2) if item["unit"] == "per_item" else 1)
+                unit_amount = item["amount"] if item["amount"] else 50_000 * ri(rng, 4, 99)
                 amount = quantity * unit_amount
                 if outcome is None:
                     status, aq, aa = "pending", None, None
@@ -178,14 +179,14 @@ def support(gen, rng, stories):
             if outcome == "partly_approved" and len(approved_lines) == len(chosen):
                 outcome = "approved"
             number = None if outcome == "rejected" else gen.next_number(("decision", deciding.id, decided_on.year))
-            decided_at = datetime.datetime.combine(decided_on, datetime.time(15, rng.randint(0, 59)))
+            decided_at = datetime.datetime.combine(decided_on, datetime.time(15, ri(rng, 0, 59)))
             decision.add(gen.ids("support_supportdecision", 1), ts(decided_at), decided_on, outcome, "",
                          decided_on.year, number, f"{number}/QĐ-{deciding.code}" if number else "", "",
                          "not_needed" if number is None else "pending", "", None, deciding.id,
                          deciding.approver_id, request_id, "", "head")
             for line_id, item, aq, aa in approved_lines:
                 if rng.random() < 0.8:
-                    on = min(gen.anchor, decided_on + D(days=rng.randint(0, 10)))
+                    on = min(gen.anchor, decided_on + D(days=ri(rng, 0, 10)))
                     method = {"per_item": "in_kind", "one_off": "cash", "per_day": "in_kind"}.get(
                         item["unit"], "service")
                     delivery.add(gen.ids("support_delivery", 1), on, method, aq, aa, "Cán bộ tiếp nhận",
@@ -202,16 +203,16 @@ def stays(gen, rng, stories):
         centres = [c for c in centres if c.facility_id]
         if not centres:
             continue
-        centre = rng.choice(centres)
+        centre = pick1(rng, centres)
         admitted = s.stay
         law53 = admitted >= LAW_53_FROM
         max_days = 120 if law53 else 60
-        out = admitted + D(days=rng.randint(7, max_days))
+        out = admitted + D(days=ri(rng, 7, max_days))
         discharged = out if out <= gen.anchor else None
         at = ts(datetime.datetime.combine(admitted, datetime.time(10)))
         stay.add(gen.ids("facilities_stay", 1), admitted, "Tiếp nhận sau bàn giao",
                  ["accommodation", "essential_needs", "medical", "psychological"],
-                 f"P{rng.randint(1, 20)}", f"G{rng.randint(1, 3)}", "LAW-53-2024" if law53 else "ND-09-2013",
+                 f"P{ri(rng, 1, 20)}", f"G{ri(rng, 1, 3)}", "LAW-53-2024" if law53 else "ND-09-2013",
                  max_days, admitted + D(days=max_days), discharged, "family" if discharged else "", "", "",
                  at, at, None, centre.caseworker_id, s.case_id, None,
                  centre.caseworker_id if discharged else None, centre.facility_id, s.person_id, None)
@@ -223,14 +224,14 @@ def followup(gen, rng, stories):
         if not s.followups:
             continue
         communes = gen.ref.of(s.province_id, "commune_committee") or [s.org]
-        responsible = rng.choice(communes)
+        responsible = pick1(rng, communes)
         plan_id = gen.ids("victims_reintegrationplan", 1)
         start = s.followups[0]
         at = ts(datetime.datetime.combine(start, datetime.time(9)))
         plan.add(plan_id, start, start + D(days=730), 1, "Gia đình đồng ý đón về", "Hỗ trợ học nghề, theo dõi hằng tháng",
                  False, at, s.case_id, s.org.caseworker_id, responsible.id)
         for v in s.visits:
-            visit.add(gen.ids("victims_followupvisit", 1), v, "Cán bộ xã", "Tại gia đình", rng.choice(FINDINGS),
+            visit.add(gen.ids("victims_followupvisit", 1), v, "Cán bộ xã", "Tại gia đình", pick1(rng, FINDINGS),
                       v + D(days=30), ts(datetime.datetime.combine(v, datetime.time(14))), s.case_id,
                       responsible.caseworker_id, plan_id)
 
@@ -239,10 +240,10 @@ def access_log(gen, rng, stories):
     """Who opened each case: its caseworker, the provincial approver, now and then a grantee."""
     log = gen.table("victims_accesslog")
     for s in stories:
-        for _ in range(rng.randint(0, 4)):
+        for _ in range(ri(rng, 0, 4)):
             org = s.org if rng.random() < 0.6 else s.approver_org
             user = org.caseworker_id if org is s.org else org.approver_id
-            at = s.created + D(days=rng.randint(0, 400), minutes=rng.randint(0, 600))
+            at = s.created + D(days=ri(rng, 0, 400), minutes=ri(rng, 0, 600))
             if at.date() > gen.anchor:
                 continue
             log.add(gen.ids("victims_accesslog", 1), "victims.case", str(s.case_id), "case.view", ts(at),
