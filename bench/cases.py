@@ -7,8 +7,8 @@ Features that do not exist yet have no case: add one when the feature lands (ben
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.db import connection, transaction
 from django.urls import reverse
@@ -224,7 +224,7 @@ def decision_pdf(bench):
     from support.models import SupportDecision
     from support.pdf import decision_pdf_bytes
 
-    decision = SupportDecision.objects.select_related("request").get(pk=bench.decision_id)
+    decision = SupportDecision.objects.visible_to(bench.decider, "support.view").get(pk=bench.decision_id)
     return Pair(lambda: decision_pdf_bytes(decision),
                 lambda: HTML(string="<p>Một dòng.</p>").write_pdf(),
                 "WeasyPrint: one-line HTML")

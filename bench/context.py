@@ -63,7 +63,7 @@ class Bench:
         self.decider = _user(decider_agency_id, "approver")
         (self.decision_id,) = _one(
             "SELECT id FROM support_supportdecision WHERE number IS NOT NULL ORDER BY (agency_id = %s) DESC, id "
-            "LIMIT 1", [agency_id])
+            "LIMIT 1", [decider_agency_id])
         self._clients = {}
 
     def client_for(self, persona: Persona) -> Client:

@@ -112,7 +112,8 @@ class Generator:
             self._mark("indexes", t)
         t = time.monotonic()
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            loaded = [*COLUMNS, *history.event_tables(COLUMNS), "pghistory_context"]
+            cursor.execute(f"ANALYZE {', '.join(loaded)}")
         self._mark("analyze", t)
         self.timings["total"] = time.monotonic() - started
         return {name: table.total for name, table in self.tables.items()}
@@ -147,7 +148,8 @@ class Generator:
                         "id": item.pk, "unit": item.unit, "amount": item.default_amount,
                         "name": item.name_vi, "basis": (item.basis_document or "")[:500],
                     })
-            self.versions.append({"id": version.pk, "local_authority": local, "items": items})
+            self.versions.append({"id": version.pk, "local_authority": local, "items": items,
+                                  "valid_from": version.valid_from})
 
     def _existing_counters(self, cursor):
         cursor.execute("SELECT agency_id, year, last_value FROM victims_casenumbercounter")

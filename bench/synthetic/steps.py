@@ -135,6 +135,8 @@ def support(gen, rng, stories):
     for s in stories:
         for k, applied in enumerate(s.supports):
             version = gen.versions[1 if applied >= LAW_53_FROM else 0]
+            if applied < version["valid_from"]:
+                continue  # before Decree 09/2013 took effect no rule set applies
             provincial = k % 2 == 1 or (not s.long and rng.random() < 0.25)
             authority = "provincial_department" if provincial else version["local_authority"]
             items = version["items"][authority]
