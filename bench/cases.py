@@ -103,6 +103,10 @@ def _list_pair(bench, persona_name, *, page, search=""):
     if search:
         url = client.post(url, {"q": search})["Location"]
     if page > 1:
+        # On a small dataset the deep page is the last one (the paginator would show it anyway).
+        first = reference_list(persona, page=1, search=search)
+        total = first[0][-1] if first else 0
+        page = min(page, max(1, -(-total // PAGE_SIZE)))
         url += ("&" if "?" in url else "?") + f"page={page}"
 
     def app():
@@ -186,6 +190,8 @@ def support_decision(bench):
 
     request_id = bench.pending_request_id
     approver = bench.decider
+    if request_id is None:
+        return None  # no pending request in this dataset
 
     def app():
         request = SupportRequest.objects.visible_to(approver, "support.decide").get(pk=request_id)

@@ -49,16 +49,16 @@ class Bench:
         self.caseworker = Persona(_user(border_id, "caseworker"), border_id, [border_id], None)
         long_case = _one("SELECT id FROM victims_case WHERE intake_key LIKE 'syn-long-%%' AND province_id = %s "
                          "ORDER BY id LIMIT 1", [province_id]) or _one(
-            "SELECT case_id FROM victims_statustransition GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
+            "SELECT t.case_id FROM victims_statustransition t JOIN victims_case c ON c.id = t.case_id "
+            "WHERE c.province_id = %s GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1", [province_id])
         self.long_case_id = long_case[0]
         self.timeline = _one(
             "SELECT (SELECT count(*) FROM victims_statustransition WHERE case_id = %s), "
             "(SELECT count(*) FROM victims_followupvisit WHERE case_id = %s)", [self.long_case_id] * 2)
+        # A pending request, preferably one the persona's department decides (the bench undoes the decision).
         request_id, decider_agency_id = _one(
-            "SELECT r.id, r.deciding_agency_id FROM support_supportrequest r "
-            "JOIN accounts_agency a ON a.id = r.deciding_agency_id "
-            "JOIN accounts_agencytype t ON t.id = a.type_id AND t.code = 'social_affairs_department' "
-            "WHERE r.status = 'pending' ORDER BY (r.deciding_agency_id = %s) DESC, r.id LIMIT 1", [agency_id])
+            "SELECT r.id, r.deciding_agency_id FROM support_supportrequest r WHERE r.status = 'pending' "
+            "ORDER BY (r.deciding_agency_id = %s) DESC, r.id LIMIT 1", [agency_id]) or (None, agency_id)
         self.pending_request_id, self.decider_agency_id = request_id, decider_agency_id
         self.decider = _user(decider_agency_id, "approver")
         (self.decision_id,) = _one(

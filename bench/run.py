@@ -59,6 +59,9 @@ def run() -> int:
         if only and only not in bench_case.name:
             continue
         pair = bench_case.build(bench)
+        if pair is None:
+            print(f"| {bench_case.name} | skipped: nothing to measure in this dataset |")
+            continue
         row = measure(bench_case.name, pair)
         rows.append(row)
         print(format_row(row), flush=True)
