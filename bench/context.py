@@ -61,9 +61,10 @@ class Bench:
             "ORDER BY (r.deciding_agency_id = %s) DESC, r.id LIMIT 1", [agency_id]) or (None, agency_id)
         self.pending_request_id, self.decider_agency_id = request_id, decider_agency_id
         self.decider = _user(decider_agency_id, "approver")
-        (self.decision_id,) = _one(
-            "SELECT id FROM support_supportdecision WHERE number IS NOT NULL ORDER BY (agency_id = %s) DESC, id "
-            "LIMIT 1", [decider_agency_id])
+        self.decision_id, pdf_agency_id = _one(
+            "SELECT id, agency_id FROM support_supportdecision WHERE number IS NOT NULL "
+            "ORDER BY (agency_id = %s) DESC, id LIMIT 1", [agency_id])
+        self.pdf_reader = _user(pdf_agency_id, "approver")
         self._clients = {}
 
     def client_for(self, persona: Persona) -> Client:

@@ -151,7 +151,8 @@ def support(gen, rng, stories):
             request_id = gen.ids("support_supportrequest", 1)
             created = datetime.datetime.combine(applied, datetime.time(9, ri(rng, 0, 59)))
             decided_on = applied + D(days=ri(rng, 1, 9))
-            pending = decided_on > gen.anchor
+            # Not yet decided: applied in the last days, and some overdue ones in the queue.
+            pending = decided_on > gen.anchor or (applied > gen.anchor - D(days=180) and rng.random() < 0.1)
             r = rng.random()
             outcome = None if pending else ("approved" if r < 0.85 else ("partly_approved" if r < 0.95 else "rejected"))
             req.add(request_id, authority, applied, applied + D(days=9), s.stay is not None, "",
