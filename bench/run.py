@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
-RESULTS = ROOT / "bench" / "results.md"
+RESULTS = Path(os.environ.get("BENCH_RESULTS", ROOT / "bench" / "results.md"))
 LATEST, PREVIOUS = "## Latest run", "## Previous run"
 
 
@@ -55,6 +55,7 @@ def run() -> int:
     bench = Bench()
     only = os.environ.get("BENCH_ONLY", "")
     rows = []
+    previous = previous_table()
     for bench_case in CASES:
         if only and only not in bench_case.name:
             continue
@@ -65,8 +66,8 @@ def run() -> int:
         row = measure(bench_case.name, pair)
         rows.append(row)
         print(format_row(row), flush=True)
-    write_results(bench, rows)
-    print(f"\nWritten to {RESULTS.relative_to(ROOT)}")
+        write_results(bench, rows, previous)  # after each case: an interrupted run keeps its lines
+    print(f"\nWritten to {RESULTS}")
     return 0
 
 
@@ -136,7 +137,16 @@ def machine() -> list[str]:
             f"Load average at the end (1/5/15 min): {' / '.join(load)}", f"Python {platform.python_version()}"]
 
 
-def write_results(bench, rows) -> None:
+def previous_table() -> str:
+    """The last run's section of results.md, kept under the new one."""
+    if RESULTS.exists():
+        text = RESULTS.read_text()
+        if LATEST in text:
+            return text.split(LATEST, 1)[1].split(PREVIOUS, 1)[0].strip()
+    return ""
+
+
+def write_results(bench, rows, previous: str) -> None:
     from django.db import connection
     from django.utils import timezone
 
@@ -164,11 +174,6 @@ def write_results(bench, rows) -> None:
         "carry over between runs on this shared machine.",
         "", HEADER, *[format_row(r) for r in rows], "",
     ]
-    previous = ""
-    if RESULTS.exists():
-        text = RESULTS.read_text()
-        if LATEST in text:
-            previous = text.split(LATEST, 1)[1].split(PREVIOUS, 1)[0].strip()
     body = ["# Benchmark results", "", "Written by `make bench` (bench/run.py); see bench/README.md.", "",
             *lines]
     if previous:
