@@ -4,7 +4,7 @@ table and write bench/results.md (the previous run's table is kept under it).
 The database: BENCH_DATABASE_URL, else DATABASE_URL, else an embedded server under var/bench/.
 An empty database is migrated and filled with BENCH_PERSONS synthetic persons (default 100,000).
 BENCH_RUNS (default 21) timed runs per side, fewer for slow cases (BENCH_SECONDS per side, default
-20); BENCH_ONLY=<substring> runs the matching cases only.
+20); BENCH_ONLY=<text>[,<text>…] runs the cases whose names contain one of them.
 """
 
 import os
@@ -53,11 +53,11 @@ def run() -> int:
     from bench.context import Bench
 
     bench = Bench()
-    only = os.environ.get("BENCH_ONLY", "")
+    only = [part for part in os.environ.get("BENCH_ONLY", "").split(",") if part]
     rows = []
     previous = previous_table()
     for bench_case in CASES:
-        if only and only not in bench_case.name:
+        if only and not any(part in bench_case.name for part in only):
             continue
         pair = bench_case.build(bench)
         if pair is None:
