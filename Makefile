@@ -4,7 +4,7 @@ VENV   := .venv
 UV_VERSION := 0.13.8
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test lint check install clean-var messages
+.PHONY: run test lint check install clean-var messages bench
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ lint: install
 
 check: install
 	$(VENV)/bin/python scripts/manage_with_services.py makemigrations --check --dry-run
+
+# Time the pages against hand-written SQL on a synthetic dataset (bench/README.md):
+# BENCH_DATABASE_URL (else DATABASE_URL, else an embedded server), BENCH_PERSONS when it is empty.
+bench: install
+	$(VENV)/bin/python bench/run.py
 
 clean-var:
 	rm -rf var/
