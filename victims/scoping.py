@@ -13,7 +13,8 @@ Everything is built from subqueries of querysets (never Python lists of ids), so
 one SQL statement whatever the number of grants, agencies or cases.
 """
 
-from django.db.models import Exists, Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import BooleanField, Exists, Expression, F, Q
 from django.db.models.functions import Now
 
 from accounts.actor import UNBOUND, acting_membership, as_user
@@ -48,8 +49,37 @@ def memberships_allowing(user, action: str):
     return memberships.filter(pk=bound.pk)
 
 
+class AnyOf(Expression):
+    """`column = ANY(ARRAY(subquery))`: PostgreSQL runs the subquery once (an InitPlan) and, unlike
+    `column IN (subquery)`, can serve the comparison with the column's index, and an OR of several
+    with a BitmapOr."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, column: str, queryset):
+        super().__init__()
+        self.column, self.values = F(column), ArraySubquery(queryset.order_by())
+
+    def get_source_expressions(self):
+        return [self.column, self.values]
+
+    def set_source_expressions(self, expressions):
+        self.column, self.values = expressions
+
+    def as_sql(self, compiler, connection):
+        column, column_params = compiler.compile(self.column)
+        values, values_params = compiler.compile(self.values)
+        return f"{column} = ANY({values})", (*column_params, *values_params)
+
+
 def case_scope(user, action: str) -> Q | None:
-    """The filter on Case for `Case.objects.visible_to`; None when nothing can be visible."""
+    """The filter on Case for `Case.objects.visible_to`; None when nothing can be visible.
+
+    Each path is an index condition on the case table (owner, grant, province, owner's province), so
+    PostgreSQL may count with a BitmapOr of four index scans or walk a sorted index and stop at the
+    page: an OR of `IN (subquery)` paths could only scan the whole table.
+    """
     if not is_acting_user(user) or not roles_allowing(action):
         return None
     from .models import CaseAccessGrant
@@ -67,10 +97,10 @@ def case_scope(user, action: str) -> Q | None:
         Q(grantee_agency_id__in=agencies) | (Q(grantee_user_id=as_user(user).pk) & Q(Exists(memberships)))
     )
     return (
-        Q(owning_agency_id__in=agencies)
-        | Q(pk__in=grants.values("case_id"))
-        | Q(province_id__in=department_provinces)
-        | Q(owning_agency_id__in=agencies_in_department_provinces)
+        Q(AnyOf("owning_agency_id", agencies))
+        | Q(AnyOf("pk", grants.values("case_id")))
+        | Q(AnyOf("province_id", department_provinces))
+        | Q(AnyOf("owning_agency_id", agencies_in_department_provinces))
     )
 
 

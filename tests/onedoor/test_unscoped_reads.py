@@ -55,7 +55,7 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("support/services.py", "loan_create"): LIMITS,
     ("support/services.py", "support_request_decide"): LOCK,
     ("support/services.py", "usage_for"): LIMITS,
-    ("victims/selectors.py", "case_list"): "a subquery inside the scoped case list",
+    ("victims/selectors.py", "_cases_matching"): "the search's ids, a subquery inside the scoped case list",
     ("victims/services.py", "_case_for_intake_key"): LIMITS,
     ("victims/services.py", "identification_record_outcome"): AFTER_SCOPED_FETCH,
     ("victims/services.py", "current_consent"): AFTER_SCOPED_FETCH,

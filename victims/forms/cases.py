@@ -22,7 +22,7 @@ from victims.models import (
     IdentificationResult,
 )
 from victims.models.followup import DEFAULT_VISIT_INTERVAL_MONTHS
-from victims.scoping import POLICE
+from victims.scoping import POLICE, AnyOf
 from victims.services import GRANTABLE_ACTIONS
 from victims.workflow import (
     ENTERED_BY_CLOSURE,
@@ -107,9 +107,11 @@ class CaseFilterForm(forms.Form):
         self.user = user
         self.fields["province"].queryset = AdministrativeUnit.objects.current().provinces().order_by("name_folded")
         # Only agencies that received a case this user may see: the list cannot be widened by it.
-        received = Case.objects.visible_to(user, Action.CASE_VIEW).values("receiving_agency_id")
+        # The distinct agencies of the cases in scope, computed once (an IN-subquery was probed per
+        # agency over its whole case history: seconds at a million cases).
+        received = Case.objects.visible_to(user, Action.CASE_VIEW).values("receiving_agency_id").distinct()
         self.fields["receiving_agency"].queryset = (
-            Agency.objects.filter(pk__in=received).select_related("jurisdiction").order_by("name_folded")
+            Agency.objects.filter(AnyOf("pk", received)).select_related("jurisdiction").order_by("name_folded")
         )
         searchable(self.fields["receiving_agency"])
         self.allowed_sorts = set(SORT_FIELDS)

@@ -3,8 +3,10 @@ import datetime
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -129,6 +131,8 @@ class Case(CleanTextModel):
         indexes = [
             models.Index(fields=["owning_agency", "status"], name="case_owner_status"),
             models.Index(fields=["province", "status"], name="case_province_status"),
+            # The case-number search (`case_number__icontains` is UPPER(case_number) LIKE '%…%').
+            GinIndex(OpClass(Upper("case_number"), name="gin_trgm_ops"), name="case_number_trgm"),
         ]
 
     def __str__(self):

@@ -15,6 +15,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.roles import Action
@@ -49,6 +51,7 @@ from victims.workflow import (
 from .timeline import case_timeline
 
 PAGE_SIZE = 25
+COUNT_CAP = 1000
 ACCESS_LOG_ON_PAGE = 20
 
 # What the access log says was done (ids only, never personal data).
@@ -90,6 +93,27 @@ def _optional_url(name: str, *args) -> str | None:
 # The case list and the overdue visits
 # ---------------------------------------------------------------------------------------------
 
+class CappedPaginator(Paginator):
+    """Counts at most COUNT_CAP + 1 rows and then says "more than 1,000": an exact count reads every
+    row in scope (a province's hundred thousand cases) on every page view, and nobody pages past 40
+    pages; they narrow the filters. The pages beyond the cap are not offered."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by().values("pk")[: COUNT_CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+    @property
+    def count_label(self) -> str:
+        """The count to show: "1.000+" once capped."""
+        if self.capped:
+            return f"{number_format(COUNT_CAP, force_grouping=True)}+"
+        return number_format(self.count, force_grouping=True)
+
+
 def _sort_links(current: str, allowed: set[str]) -> dict[str, str]:
     """For each sortable column: the `sort` value its header links to (toggling the direction)."""
     links = {}
@@ -111,16 +135,19 @@ def case_list(request):
     if form.is_bound:
         form.is_valid()  # invalid filters are ignored and shown next to their field
     cases = selectors.case_list(user=request.user, **form.selector_filters())
-    page = Paginator(cases, PAGE_SIZE).get_page(params.get("page"))
+    page = CappedPaginator(cases, PAGE_SIZE).get_page(params.get("page"))
     rows = list(page.object_list)
     log_request_reads(request, rows, LOG_LIST)
-    persons = selectors.persons_received(request.user, cases=cases)
+    # Persons counted once (merged and multi-agency), exact only while the case count is: both scan
+    # the scope, so past the cap neither is computed on a page view.
+    persons = None if page.paginator.capped else selectors.persons_received(request.user, cases=cases)
     today = timezone.localdate()
     sort = form.sort_value
+    overdue = CappedPaginator(selectors.followups_overdue(request.user, today), PAGE_SIZE)
     return render(request, "victims/case_list.html", {
         "form": form, "page": page, "cases": rows, "sort": sort, "persons_count": persons,
         "sort_links": _sort_links(sort, form.allowed_sorts),
-        "overdue_count": selectors.followups_overdue(request.user, today).count(),
+        "overdue_count": overdue.count, "overdue_label": overdue.count_label,
         "filtered": any(params.get(name) for name in ("q", "status", "province", "receiving_agency",
                                                           "received_from", "received_to")),
         # The reception is registered for the agency the user acts for (chosen in the header).
@@ -136,13 +163,14 @@ def followups_overdue(request):
     require_action(request, Action.CASE_VIEW)
     today = timezone.localdate()
     cases = selectors.followups_overdue(request.user, today)
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     log_request_reads(request, rows, LOG_OVERDUE)
     for case in rows:
         case.days_overdue = (today - case.next_visit_due).days
     return render(request, "victims/followups_overdue.html", {
-        "page": page, "cases": rows, "overdue_count": page.paginator.count, "today": today,
+        "page": page, "cases": rows, "overdue_count": page.paginator.count,
+        "overdue_label": page.paginator.count_label, "today": today,
         "can_see_refused": _acting_allows(request, Action.CASE_VIEW_ACCESS_LOG),
     })
 

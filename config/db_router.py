@@ -1,0 +1,70 @@
+"""Reads of dashboards, reports and exports from a streaming replica (DATABASE_REPLICA_URL).
+
+Only reads made inside `replica_reads()` go to the replica, and only when one is configured: a
+report may lag the primary by a moment, a case page or a form must not. Writes (and reads for a
+write: select_for_update, get_or_create) and migrations always go to default.
+
+- views: the URL namespaces in settings.REPLICA_READ_NAMESPACES (GET and HEAD), by the middleware;
+- Celery tasks and commands that render reports or exports: `with replica_reads(): ...`.
+"""
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS
+from django.urls import Resolver404, resolve
+
+REPLICA = "replica"
+_reading_from_replica = ContextVar("reading_from_replica", default=False)
+
+
+@contextmanager
+def replica_reads():
+    token = _reading_from_replica.set(True)
+    try:
+        yield
+    finally:
+        _reading_from_replica.reset(token)
+
+
+def read_alias() -> str:
+    """The alias a read goes to now: the replica inside `replica_reads()` when configured."""
+    if _reading_from_replica.get() and REPLICA in settings.DATABASES:
+        return REPLICA
+    return DEFAULT_DB_ALIAS
+
+
+class ReplicaRouter:
+    def db_for_read(self, model, **hints):
+        return read_alias()
+
+    def db_for_write(self, model, **hints):
+        return DEFAULT_DB_ALIAS
+
+    def allow_relation(self, obj1, obj2, **hints):
+        return True  # the replica is a copy of default: the same rows
+
+    def allow_migrate(self, db, app_label, model_name=None, **hints):
+        return db == DEFAULT_DB_ALIAS
+
+
+class ReplicaReadsMiddleware:
+    """GET/HEAD requests to the reporting namespaces read from the replica."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD") or not self._reporting(request.path_info):
+            return self.get_response(request)
+        with replica_reads():
+            return self.get_response(request)
+
+    @staticmethod
+    def _reporting(path: str) -> bool:
+        try:
+            namespaces = resolve(path).namespaces
+        except Resolver404:
+            return False
+        return bool(set(namespaces) & set(settings.REPLICA_READ_NAMESPACES))

@@ -1,0 +1,66 @@
+"""The replica router: reporting reads go to the `replica` alias when one is configured, writes and
+migrations never. Tested with the replica pointing at the same (test) database."""
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import connections
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import AdministrativeUnit, AgencyType
+from config.db_router import (
+    REPLICA,
+    ReplicaReadsMiddleware,
+    ReplicaRouter,
+    read_alias,
+    replica_reads,
+)
+
+
+def test_without_a_replica_reporting_reads_stay_on_default(settings):
+    settings.DATABASES = {"default": settings.DATABASES["default"]}  # (the fixture below may have run)
+    with replica_reads():
+        assert read_alias() == "default"
+
+
+def test_migrations_run_on_default_only():
+    router = ReplicaRouter()
+    assert router.allow_migrate("default", "victims") and not router.allow_migrate(REPLICA, "victims")
+    assert router.db_for_write(AgencyType) == "default"
+
+
+@pytest.fixture(scope="module")
+def replica(django_db_setup, django_db_blocker):
+    """DATABASE_REPLICA_URL set to the primary's own database (module scope: the alias must exist
+    before the test's database access is prepared)."""
+    connections.settings[REPLICA] = {**connections["default"].settings_dict, "TEST": {"MIRROR": "default"}}
+    django_settings.DATABASES[REPLICA] = connections.settings[REPLICA]
+    yield REPLICA
+    with django_db_blocker.unblock():
+        connections[REPLICA].close()
+    del connections[REPLICA]
+    connections.settings.pop(REPLICA, None)
+    django_settings.DATABASES.pop(REPLICA, None)
+
+
+@pytest.mark.django_db(databases=["default", REPLICA])
+def test_a_reporting_read_goes_to_the_replica_and_a_write_to_default(replica):
+    assert read_alias() == "default"  # outside a reporting context: the primary
+    with replica_reads():
+        with CaptureQueriesContext(connections[REPLICA]) as on_replica, \
+                CaptureQueriesContext(connections["default"]) as on_default:
+            provinces = AdministrativeUnit.objects.provinces()
+            assert provinces.db == REPLICA and provinces.count() == 34  # loaded by a migration
+            AgencyType.objects.create(code="replica-test", name_vi="Thử", name_en="Test")
+        assert AgencyType.objects.filter(code="replica-test").select_for_update().db == "default"
+    assert len(on_replica) == 1 and "accounts_administrativeunit" in on_replica[0]["sql"]
+    assert any(query["sql"].startswith("INSERT") for query in on_default)
+    assert not any(query["sql"].startswith("INSERT") for query in on_replica)
+
+
+def test_the_middleware_reads_the_reporting_namespaces_from_the_replica(replica, settings):
+    settings.REPLICA_READ_NAMESPACES = ("victims",)  # the reporting pages are not merged yet
+    middleware = ReplicaReadsMiddleware(lambda request: read_alias())
+    assert middleware(RequestFactory().get("/ho-so/")) == REPLICA
+    assert middleware(RequestFactory().post("/ho-so/")) == "default"  # a form may write, then read
+    assert middleware(RequestFactory().get("/co-so/")) == "default"
