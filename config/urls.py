@@ -20,6 +20,7 @@ urlpatterns = [
     path("ho-so/", include("victims.urls")),
     path("co-so/", include("facilities.urls")),
     path("ho-tro/", include("support.urls")),
+    path("api/", include("config.api.urls")),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
