@@ -23,6 +23,7 @@ ITEMS = [
     NavItem(_("Support"), "support:request_list", "heart-pulse", "support.view"),
     NavItem(_("Administrative units"), "accounts:admin_units", "geo-alt"),
     NavItem(_("Locked accounts"), "accounts:account_locks", "person-lock", "agency.manage"),
+    NavItem(_("API clients"), "accounts:api_clients", "plug", "agency.manage"),
 ]
 
 

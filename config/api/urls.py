@@ -7,7 +7,11 @@ from importlib import import_module
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path, reverse
 from drf_spectacular.utils import extend_schema, inline_serializer
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
@@ -46,6 +50,6 @@ urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/schema/", SchemaView.as_view(), name="schema"),
     # The docs pages are for signed-in officials (their assets are vendored: drf-spectacular-sidecar).
-    path("v1/docs/", login_required(SpectacularSwaggerView.as_view(url_name="api:schema")), name="docs"),
+    path("v1/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
     path("v1/redoc/", login_required(SpectacularRedocView.as_view(url_name="api:schema")), name="redoc"),
 ]

@@ -301,6 +301,7 @@ SPECTACULAR_SETTINGS = {
 # Webhooks: attempts (with exponential backoff) before a delivery is marked failed.
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6)
 WEBHOOK_TIMEOUT = 10
+WEBHOOK_BACKOFF_SECONDS = env_int("WEBHOOK_BACKOFF_SECONDS", 30)
 
 
 LOGGING = {
