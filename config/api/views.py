@@ -1,10 +1,12 @@
 """The base of every API viewset: rights per action, the access log, ETag / If-Match and
-Idempotency-Key. A resource is a serializer, a viewset on `ScopedViewSet` and a router line."""
+Idempotency-Key. A resource is a serializer, a viewset (`ScopedViewSet` with the `List`,
+`Retrieve`, `Create`, `PartialUpdate` it offers, listed before it) and a router line."""
 
 import hashlib
 import json
 
 from django.db import transaction
+from django.shortcuts import get_object_or_404
 from rest_framework import status, viewsets
 from rest_framework.response import Response
 
@@ -38,8 +40,16 @@ class ScopedViewSet(viewsets.GenericViewSet):
     def log(self, objects, verb: str) -> None:
         log_reads(self.actor, objects, f"{self.log_label}.{verb}", getattr(self.request._request, "request_id", ""))
 
-    # --- reads ------------------------------------------------------------------------------
+    def read_serializer_class(self):
+        return self.serializer_class
 
+    def read_serializer(self, obj):
+        """The created/updated record as this actor reads it (re-fetched through the scope)."""
+        fresh = self.get_queryset().get(pk=obj.pk)
+        return self.read_serializer_class()(fresh, context=self.get_serializer_context()).data
+
+
+class List:
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
@@ -48,13 +58,19 @@ class ScopedViewSet(viewsets.GenericViewSet):
         data = self.get_serializer(rows, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
+
+class Retrieve:
     def retrieve(self, request, *args, **kwargs):
         obj = self.get_object()
         self.log([obj], "view")
         data = self.get_serializer(obj).data
         return Response(data, headers={"ETag": etag_for(data)})
 
-    # --- writes -----------------------------------------------------------------------------
+
+class Create:
+    """POST with an optional Idempotency-Key (config.api.idempotency)."""
+
+    idempotent_create = True
 
     def create(self, request, *args, **kwargs):
         return idempotent(request, lambda: self._create(request))
@@ -67,19 +83,13 @@ class ScopedViewSet(viewsets.GenericViewSet):
         data = self.read_serializer(obj)
         return Response(data, status=status.HTTP_201_CREATED, headers={"ETag": etag_for(data)})
 
-    def read_serializer_class(self):
-        return self.serializer_class
 
-    def read_serializer(self, obj):
-        """The created/updated record as this actor reads it (re-fetched through the scope)."""
-        fresh = self.get_queryset().get(pk=obj.pk)
-        return self.read_serializer_class()(fresh, context=self.get_serializer_context()).data
+class PartialUpdate:
+    """PATCH with an optional If-Match: a stale ETag answers 412 and changes nothing."""
 
     def get_object_for_update(self):
         queryset = self.get_queryset().select_for_update(of=("self",))
         lookup = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
-        from django.shortcuts import get_object_or_404
-
         obj = get_object_or_404(queryset, **{self.lookup_field: lookup})
         self.check_object_permissions(self.request, obj)
         return obj

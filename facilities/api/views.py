@@ -1,10 +1,9 @@
 import django_filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins
 
 from accounts.models import ApiScope
 from accounts.roles import Action
-from config.api.views import ScopedViewSet
+from config.api.views import List, PartialUpdate, Retrieve, ScopedViewSet
 from facilities import selectors, services
 from facilities.choices import FacilityStatus, FacilityType
 from facilities.models import Facility, Stay
@@ -23,7 +22,7 @@ class FacilityFilter(django_filters.FilterSet):
         fields = ["type", "status"]
 
 
-class FacilityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, ScopedViewSet):
+class FacilityViewSet(List, Retrieve, PartialUpdate, ScopedViewSet):
     """Facilities in the caller's scope. PATCH with `If-Match` (the ETag read): 412 when stale."""
 
     serializer_class = FacilitySerializer
@@ -63,7 +62,7 @@ class StayFilter(django_filters.FilterSet):
         fields = ["facility", "case", "current"]
 
 
-class StayViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class StayViewSet(List, Retrieve, ScopedViewSet):
     """Stays the caller may see (owner, department, or shares naming facility.view)."""
 
     serializer_class = StaySerializer

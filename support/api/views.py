@@ -1,13 +1,12 @@
 import django_filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.models import ApiScope
 from accounts.roles import Action
 from config.api.idempotency import idempotent
-from config.api.views import ScopedViewSet, etag_for
+from config.api.views import Create, List, Retrieve, ScopedViewSet, etag_for
 from support import selectors, services
 from support.models import Delivery, RequestStatus, SupportRequest, SupportRequestLine
 
@@ -27,7 +26,7 @@ class SupportRequestFilter(django_filters.FilterSet):
         fields = ["status", "case", "application_from", "application_to"]
 
 
-class SupportRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class SupportRequestViewSet(List, Retrieve, ScopedViewSet):
     """Support requests of the cases whose support the caller may see, with their lines."""
 
     serializer_class = SupportRequestSerializer
@@ -82,7 +81,7 @@ class DeliveryFilter(django_filters.FilterSet):
         fields = ["request", "line", "method", "delivered_from", "delivered_to"]
 
 
-class DeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet):
+class DeliveryViewSet(List, Retrieve, Create, ScopedViewSet):
     """Support delivered or paid against approved lines. Partners record what they delivered
     (support.services.delivery_record: never more than approved, never before the decision)."""
 

@@ -1,9 +1,8 @@
 import django_filters
-from rest_framework import mixins
 
 from accounts.models import ApiScope
 from accounts.roles import Action
-from config.api.views import ScopedViewSet
+from config.api.views import List, Retrieve, ScopedViewSet
 from victims import selectors
 from victims.models import Case
 from victims.workflow import Status
@@ -24,7 +23,7 @@ class CaseFilter(django_filters.FilterSet):
         fields = ["status", "received_from", "received_to", "case_number"]
 
 
-class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class CaseViewSet(List, Retrieve, ScopedViewSet):
     """Case files in the caller's scope; names and sensitive details masked without identity access."""
 
     serializer_class = CaseSerializer
@@ -38,7 +37,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
         return selectors.case_list(user=self.user)
 
 
-class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class PersonViewSet(List, Retrieve, ScopedViewSet):
     """Victims and accompanying children of the caller's visible cases, masked as on the pages."""
 
     serializer_class = PersonSerializer
