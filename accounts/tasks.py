@@ -4,10 +4,10 @@ from celery import shared_task
 
 
 @shared_task(name="accounts.webhook_fanout", acks_late=True, ignore_result=True)
-def webhook_fanout(event: str, pk: int) -> None:
+def webhook_fanout(event: str, pk: int, occurred_at: str | None = None) -> None:
     from .webhooks import fanout
 
-    fanout(event, pk)
+    fanout(event, pk, occurred_at)
 
 
 @shared_task(name="accounts.webhook_deliver", bind=True, acks_late=True, ignore_result=True, max_retries=None)

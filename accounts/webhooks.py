@@ -17,6 +17,7 @@ To add an event (referral created or decided, report accepted): one `Event` entr
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import hmac
 import json
@@ -60,10 +61,12 @@ def publish(event: str, obj) -> None:
 
     if event not in EVENTS:
         raise ValueError(f"Unknown webhook event {event!r}")
-    transaction.on_commit(lambda: webhook_fanout.delay(event, obj.pk))
+    occurred_at = timezone.now().isoformat()
+    transaction.on_commit(lambda: webhook_fanout.delay(event, obj.pk, occurred_at))
 
 
-def fanout(event: str, pk: int) -> list:
+def fanout(event: str, pk: int, occurred_at: str | None = None) -> list:
+    """One delivery per client subscribed when the event happened that may see the record."""
     from accounts.actor import act_as
 
     from .models import ApiClient, WebhookDelivery
@@ -74,12 +77,14 @@ def fanout(event: str, pk: int) -> list:
     clients = ApiClient.objects.filter(
         is_active=True, membership__is_active=True, webhook_events__contains=[event],
     ).exclude(webhook_url="").select_related("user", "membership", "membership__agency")
+    occurred_at = datetime.datetime.fromisoformat(occurred_at) if occurred_at else timezone.now()
+    clients = clients.filter(created_at__lte=occurred_at)
     for client in clients:
         act_as(client.user, client.membership)
         obj = model.objects.visible_to(client.user, spec.action).filter(pk=pk).first()
         if obj is None:
             continue
-        payload = {"event": event, "occurred_at": timezone.now().isoformat(), "data": spec.payload(obj)}
+        payload = {"event": event, "occurred_at": occurred_at.isoformat(), "data": spec.payload(obj)}
         created.append(WebhookDelivery.objects.create(client=client, event=event, payload=payload))
     for delivery in created:
         queue_delivery(delivery)

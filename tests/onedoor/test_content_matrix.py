@@ -70,7 +70,8 @@ MAY_SEE = {
 }
 # Where a persona that may see a secret must actually find it (the test could not fail otherwise).
 MUST_SHOW = {
-    "centre_caseworker": [("victims:case_detail", "home", "name"), ("facilities:stay", "home", "stay_reason"),
+    "centre_caseworker": [("victims:case_detail", "home", "name"), ("api:case-detail", "home", "name"),
+                          ("api:person-detail", "home", "id_number"), ("api:stay-detail", "home", "stay_reason"), ("facilities:stay", "home", "stay_reason"),
                           ("support:loan_detail", "home", "loan_purpose"),
                           ("victims:case_detail", "home", "lender"), ("facilities:detail", "home", "shelter")],
     "other_caseworker": [("victims:case_detail", "away", "name")],
@@ -84,6 +85,17 @@ IDS = {
     "victims:intake_step": lambda f: {"pk": f.case.pk, "step": "nhan-than"},
     "victims:consent_withdraw": lambda f: {"pk": f.case.pk, "consent_pk": f.consent.pk},
     "accounts:account_unlock": lambda f: {"pk": f.case.pk},  # no victim data; any id
+    "accounts:api_token_": lambda f: {"pk": f.case.pk, "token_pk": "x"},  # API clients: no victim data
+    "accounts:webhook_replay": lambda f: {"pk": f.case.pk, "delivery_pk": f.case.pk},
+    "accounts:api_": lambda f: {"pk": f.case.pk},
+    # The API through the browser session (tokens: tests/api/test_content_matrix.py)
+    "api:case-detail": lambda f: {"pk": f.case.pk},
+    "api:person-detail": lambda f: {"pk": f.case.person_id},
+    "api:support-request-detail": lambda f: {"pk": f.request.pk},
+    "api:support-request-decide": lambda f: {"pk": f.request.pk},
+    "api:delivery-detail": lambda f: {"pk": f.request.pk},
+    "api:facility-detail": lambda f: {"pk": f.facility.pk},
+    "api:stay-detail": lambda f: {"pk": f.stay.pk},
     "victims:": lambda f: {"pk": f.case.pk},
     "support:case_support": lambda f: {"case_pk": f.case.pk},
     "support:request_create": lambda f: {"case_pk": f.case.pk},
