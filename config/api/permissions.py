@@ -24,9 +24,13 @@ class ActsForAnAgency(BasePermission):
         actor = getattr(request._request, "actor", None)
         if not request.user or not request.user.is_authenticated or actor is None or actor.membership is None:
             return False
-        rights = getattr(view, "rights", {}).get(getattr(view, "action", None) or request.method.lower())
+        if getattr(view, "open_to_every_actor", False):
+            return True
+        if hasattr(view, "action_map") and view.action is None:
+            return True  # a method the resource does not offer: 405 follows
+        rights = getattr(view, "rights", {}).get(getattr(view, "action", None))
         if rights is None:
-            return bool(getattr(view, "open_to_every_actor", False))
+            return False
         action, scope = rights
         if not actor.can(action):
             return False

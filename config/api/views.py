@@ -26,6 +26,7 @@ class ScopedViewSet(viewsets.GenericViewSet):
     carries the masking flags the serializer reads, and an id outside it answers 404."""
 
     rights: dict = {}
+    metadata_class = None  # no OPTIONS descriptions: the OpenAPI schema describes the API
     log_label = ""  # access-log action prefix, e.g. "api.case"
     idempotent_create = False
 

@@ -12,7 +12,7 @@ from accounts.models import ApiScope, IdempotencyRecord
 from accounts.roles import Role
 from config.api.throttling import ClientRateThrottle
 from support.models import Delivery
-from tests.api.conftest import manager_of
+from tests.api.world import manager_of
 from tests.factories import totp_device
 from victims.models import AccessLog
 

@@ -12,7 +12,7 @@ import pytest
 from accounts import apiclients, webhooks
 from accounts.models import WebhookDelivery
 from accounts.roles import Role
-from tests.api.conftest import manager_of
+from tests.api.world import manager_of
 from tests.support.factories import LAW53, decide_all, request_support
 
 pytestmark = [pytest.mark.celery_live, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
