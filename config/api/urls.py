@@ -5,7 +5,7 @@ in its `routes`."""
 from importlib import import_module
 
 from django.contrib.auth.decorators import login_required
-from django.urls import include, path, reverse
+from django.urls import include, path, re_path, reverse
 from drf_spectacular.utils import extend_schema, inline_serializer
 from drf_spectacular.views import (
     SpectacularAPIView,
@@ -13,6 +13,7 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
@@ -39,6 +40,17 @@ class ApiRoot(APIView):
         return Response({"resources": resources})
 
 
+@extend_schema(exclude=True)
+class NotFoundView(APIView):
+    """Any other address under /api/: a 404 in the API's error shape, not the HTML page."""
+
+    open_to_every_actor = True
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise NotFound()
+
+
 class SchemaView(SpectacularAPIView):
     open_to_every_actor = True
 
@@ -52,4 +64,5 @@ urlpatterns = [
     # The docs pages are for signed-in officials (their assets are vendored: drf-spectacular-sidecar).
     path("v1/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
     path("v1/redoc/", login_required(SpectacularRedocView.as_view(url_name="api:schema")), name="redoc"),
+    re_path(r"^.*$", NotFoundView.as_view(), name="not-found"),
 ]

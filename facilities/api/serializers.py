@@ -57,6 +57,8 @@ class StaySerializer(serializers.ModelSerializer):
     case = serializers.PrimaryKeyRelatedField(read_only=True)
     resident = serializers.SerializerMethodField()
     admission_reason = serializers.SerializerMethodField()
+    destination = serializers.ChoiceField(choices=Stay._meta.get_field("destination").choices, allow_blank=True,
+                                          read_only=True)
 
     class Meta:
         model = Stay
