@@ -198,7 +198,8 @@ def person_list(*, user: User, action: str = Action.CASE_VIEW) -> QuerySet[Perso
     return (
         Person.objects.visible_to(user, action)
         .annotate(identity_visible=Exists(identity_cases.filter(person_id=OuterRef("pk")))
-                  | Exists(CaseChild.objects.filter(case__in=identity_cases, person_id=OuterRef("pk"))))
+                  | Exists(CaseChild.objects.visible_to(user, Action.CASE_VIEW_IDENTITY)
+                           .filter(person_id=OuterRef("pk"))))
         .select_related("home_province", "ethnicity")
         .order_by("pk")
     )
