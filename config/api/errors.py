@@ -50,6 +50,15 @@ def from_django(error: DjangoValidationError) -> exceptions.APIException:
 
 
 class Handler(ExceptionHandler):
+    def get_response(self, exc, data):
+        response = super().get_response(exc, data)
+        request = getattr(self.context.get("request"), "_request", None)
+        if request is not None and response.status_code in (403, 404):
+            from victims.readmodel import log_refused
+
+            log_refused(request, response.status_code)  # id guessing shows on the managers' page
+        return response
+
     def convert_known_exceptions(self, exc):
         if isinstance(exc, DjangoValidationError):
             return from_django(exc)

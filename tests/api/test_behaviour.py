@@ -154,6 +154,14 @@ def test_every_read_is_in_the_access_log_with_the_client(world, token):
     assert {row.agency_id for row in rows} == {world.agencies["DT-HN"].pk}
 
 
+def test_a_refused_id_is_in_the_access_log_with_the_client(world, token):
+    api = token("DT-HN")
+    assert api.get(f"/api/v1/cases/{world.away.case.pk}/").status_code == 404
+    row = AccessLog.objects.get(user=api.api_client.user)
+    assert row.action == "refused.404" and row.object_type == "url:api:case-detail"
+    assert row.object_id == f"pk={world.away.case.pk}" and row.agency_id == world.agencies["DT-HN"].pk
+
+
 def test_expired_revoked_and_unknown_tokens_answer_401(world, token):
     for api in (token("DT-HN", state="expired"), token("DT-HN", state="revoked")):
         response = api.get("/api/v1/cases/")
