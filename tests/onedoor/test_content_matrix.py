@@ -85,7 +85,8 @@ IDS = {
     "victims:intake_step": lambda f: {"pk": f.case.pk, "step": "nhan-than"},
     "victims:consent_withdraw": lambda f: {"pk": f.case.pk, "consent_pk": f.consent.pk},
     "accounts:account_unlock": lambda f: {"pk": f.case.pk},  # no victim data; any id
-    "accounts:api_token_": lambda f: {"pk": f.case.pk, "token_pk": "x"},  # API clients: no victim data
+    "accounts:api_token_rotate": lambda f: {"pk": f.case.pk, "token_pk": "x"},  # API clients: no victim data
+    "accounts:api_token_revoke": lambda f: {"pk": f.case.pk, "token_pk": "x"},
     "accounts:webhook_replay": lambda f: {"pk": f.case.pk, "delivery_pk": f.case.pk},
     "accounts:api_": lambda f: {"pk": f.case.pk},
     # The API through the browser session (tokens: tests/api/test_content_matrix.py)
