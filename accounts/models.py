@@ -281,3 +281,5 @@ class PasswordResetAttempt(models.Model):
 
 # The official documents' numbering register lives with the document layer; imported so the app has it.
 from accounts.documents.models import DocumentNumberRegister  # noqa: E402, F401
+
+from .api_models import ApiClient, ApiScope, ApiToken, IdempotencyRecord, WebhookDelivery  # noqa: E402, F401

@@ -83,12 +83,17 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     }),
     # person.merge: cross-province proposals, shown without identity (victims.duplicates).
     Role.MINISTRY_ANALYST: frozenset({Action.STATISTICS_VIEW, Action.REPORT_EXPORT, Action.PERSON_MERGE}),
-    Role.PARTNER_API: frozenset({Action.API_ACCESS, Action.CASE_VIEW}),
+    # Partners see what was shared with them (grants name the parts), and record what they delivered.
+    Role.PARTNER_API: frozenset({
+        Action.API_ACCESS, Action.CASE_VIEW, Action.SUPPORT_VIEW, Action.SUPPORT_DELIVER, Action.FACILITY_VIEW,
+    }),
     Role.SYSTEM_ADMIN: frozenset({Action.SYSTEM_ADMINISTER}),
 }
 
 # Machine roles act only through the API (with a token): they never get a browser session.
 MACHINE_ROLES = frozenset({Role.PARTNER_API})
+# Roles an agency manager may give an API client of the agency (never a manager's or an administrator's).
+API_CLIENT_ROLES = (Role.PARTNER_API, Role.CASEWORKER, Role.APPROVER, Role.STATISTICIAN)
 # Roles that sign in to the browser UI and so must use two-factor login.
 STAFF_ROLES = frozenset(Role) - MACHINE_ROLES
 

@@ -27,6 +27,7 @@ ITEMS = [
     NavItem(_("Contact log"), "victims:contact_list", "telephone", "contact.view"),
     NavItem(_("Administrative units"), "accounts:admin_units", "geo-alt"),
     NavItem(_("Locked accounts"), "accounts:account_locks", "person-lock", "agency.manage"),
+    NavItem(_("API clients"), "accounts:api_clients", "plug", "agency.manage"),
 ]
 
 

@@ -365,3 +365,11 @@ def stays_for_case(user, case: Case) -> list[Stay] | None:
     for stay in stays:
         stay.display_name = resident_name(stay)
     return stays or None
+
+
+def facility_queryset(*, user, action: str = Action.FACILITY_VIEW) -> QuerySet[Facility]:
+    """Facilities in scope with `address_visible` and `full_access`, without aggregates (so a row can
+    be locked for update): the detail of `facility_get` as a queryset."""
+    return _with_flags(Facility.objects.visible_to(user, action), user).select_related(
+        "owner_agency", "province", "commune"
+    )

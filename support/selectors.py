@@ -324,3 +324,12 @@ def policy_versions() -> QuerySet[PolicyVersion]:
         Prefetch("items", queryset=EntitlementItem.objects.order_by("regime", "sort_order", "code")),
         "parameters",
     ).order_by("-valid_from")
+
+
+def delivery_list(*, user) -> QuerySet[Delivery]:
+    """Deliveries and payments the user may see (through the case of their request), newest first."""
+    return (
+        Delivery.objects.visible_to(user, Action.SUPPORT_VIEW)
+        .select_related("line__request", "line__item", "delivered_by_agency")
+        .order_by("-recorded_at", "-pk")
+    )

@@ -27,6 +27,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts import documents as official
+from accounts import webhooks
 from accounts.documents import SigningAuthority
 from accounts.formviews import FieldErrors, history_context
 from accounts.models import Agency, User
@@ -596,6 +597,7 @@ def support_request_decide(
             from .tasks import render_decision_pdf
 
             render_decision_pdf.delay_on_commit(decision.pk)
+        webhooks.publish("support.decision_made", decision)  # to the API clients subscribed (after commit)
         return decision
 
 

@@ -69,7 +69,7 @@ def log_request_reads(request, objects: Iterable, action: str) -> None:
 
 
 # Namespaces whose URLs show victim data: a refusal there is written to the access log.
-VICTIM_DATA_NAMESPACES = frozenset({"victims", "support", "facilities"})
+VICTIM_DATA_NAMESPACES = frozenset({"victims", "support", "facilities", "api"})
 
 
 def log_refused(request, status: int) -> None:

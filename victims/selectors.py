@@ -213,3 +213,17 @@ def refused_attempts(*, user) -> QuerySet[AccessLog]:
         AccessLog.objects.filter(action__startswith=f"{REFUSED}.", agency_id__in=agencies)
         .select_related("user", "agency").order_by("-at", "-pk")
     )
+
+
+def person_list(*, user: User, action: str = Action.CASE_VIEW) -> QuerySet[Person]:
+    """Persons the user may see (victims and accompanying children of visible cases), each with
+    `identity_visible`: true when a case through which the person is visible shows identities."""
+    identity_cases = Case.objects.visible_to(user, Action.CASE_VIEW_IDENTITY)
+    return (
+        Person.objects.visible_to(user, action)
+        .annotate(identity_visible=Exists(identity_cases.filter(person_id=OuterRef("pk")))
+                  | Exists(CaseChild.objects.visible_to(user, Action.CASE_VIEW_IDENTITY)
+                           .filter(person_id=OuterRef("pk"))))
+        .select_related("home_province", "ethnicity")
+        .order_by("pk")
+    )

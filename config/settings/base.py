@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI / Redoc assets served from here, never a CDN
+    "drf_standardized_errors",
+    "knox",
     "accounts",
     "victims",
     "support",
@@ -246,17 +249,79 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="no-reply@nannhan.gov.vn")
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # Partner clients send `Authorization: Token <secret>` (knox); the browser's session works too
+    # (with its CSRF token on writes). Either way the request acts for one agency and role.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "config.api.authentication.ApiTokenAuthentication",
+        "config.api.authentication.ApiSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["config.api.permissions.ActsForAnAgency"],
+    "DEFAULT_SCHEMA_CLASS": "config.api.schema.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "config.api.pagination.Pagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["config.api.throttling.ClientRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"client": env.str("API_RATE_LIMIT", default="600/min")},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "PAGE_SIZE": 50,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+API_MAX_PAGE_SIZE = 200
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's own AuthToken is swapped for accounts.ApiToken: its migrations would still create an unused
+# table (referencing users, which breaks flushing); without them no table is made for the swapped model.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_TTL": None,  # every token's expiry is chosen by the manager who creates it
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_PREFIX": "nh_",
+}
+DRF_STANDARDIZED_ERRORS = {
+    "EXCEPTION_HANDLER_CLASS": "config.api.errors.Handler",
+    "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": False,
+    "ALLOWED_ERROR_STATUS_CODES": ["400", "401", "403", "404", "409", "412", "422", "429"],
+    "ERROR_SCHEMAS": {
+        "409": "config.api.schema.ErrorResponse409Serializer",
+        "412": "config.api.schema.ErrorResponse412Serializer",
+        "422": "config.api.schema.ErrorResponse422Serializer",
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Hệ thống quản lý hỗ trợ nạn nhân bị mua bán — API",
-    "VERSION": "0.1.0",
+    "DESCRIPTION": (
+        "The partner API: the same scope, masking and services as the web pages. Authenticate with "
+        "`Authorization: Token <secret>` (a token an agency manager creates) or the browser session."
+    ),
+    "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "victims.workflow.Status",
+        "SupportRequestStatusEnum": "support.models.RequestStatus",
+        "LineStatusEnum": "support.models.LineStatus",
+        "FacilityStatusEnum": "facilities.choices.FacilityStatus",
+        "FacilityTypeEnum": "facilities.choices.FacilityType",
+        "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
+        "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
+        "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
+    ],
 }
+# Webhooks: attempts (with exponential backoff) before a delivery is marked failed.
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6)
+WEBHOOK_TIMEOUT = 10
+WEBHOOK_BACKOFF_SECONDS = env_int("WEBHOOK_BACKOFF_SECONDS", 30)
 
 
 LOGGING = {

@@ -49,9 +49,25 @@ def test_the_walker_sees_the_project():
     assert len(PROTECTED_URLS) > 20
 
 
+# The API answers machines: without a token or a session it refuses with 401 (JSON), never a page.
+API_PAGES = {"api:docs", "api:redoc"}  # the docs pages are for signed-in officials: sign-in redirect
+
+
+def _is_api(name: str) -> bool:
+    return name.startswith("api:") and name not in API_PAGES
+
+
 @pytest.mark.parametrize(("name", "route"), PROTECTED_URLS, ids=[n for n, _ in PROTECTED_URLS])
 def test_anonymous_visitors_only_reach_the_sign_in_page(client, name, route):
     url = concrete(route)
+    if _is_api(name):
+        for method in ("get", "post", "patch"):
+            response = getattr(client, method)(url)
+            assert response.status_code in (401, 405), f"{method.upper()} {url} answered {response.status_code}"
+            if response.status_code == 401:
+                assert not response["Content-Type"].startswith("text/html")  # JSON (the schema: OpenAPI)
+                assert response.has_header("WWW-Authenticate")
+        return
     for method in ("get", "post"):
         response = getattr(client, method)(url, follow=True)
         if response.status_code in (404, 405):

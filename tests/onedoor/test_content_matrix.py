@@ -77,7 +77,8 @@ MAY_SEE = {
 }
 # Where a persona that may see a secret must actually find it (the test could not fail otherwise).
 MUST_SHOW = {
-    "centre_caseworker": [("victims:case_detail", "home", "name"), ("facilities:stay", "home", "stay_reason"),
+    "centre_caseworker": [("victims:case_detail", "home", "name"), ("api:case-detail", "home", "name"),
+                          ("api:person-detail", "home", "id_number"), ("api:stay-detail", "home", "stay_reason"), ("facilities:stay", "home", "stay_reason"),
                           ("support:loan_detail", "home", "loan_purpose"),
                           ("victims:case_detail", "home", "lender"), ("facilities:detail", "home", "shelter"),
                           ("victims:contact_detail", "home", "caller"), ("victims:contact_list", "home", "caller")],
@@ -96,6 +97,18 @@ IDS = {
     "victims:duplicate_referral": lambda f: {"pk": f.case.pk},
     "victims:duplicate_": lambda f: {"pk": f.proposal.pk},
     "victims:contact_": lambda f: {"pk": f.contact.pk},
+    "accounts:api_token_rotate": lambda f: {"pk": f.case.pk, "token_pk": "x"},  # API clients: no victim data
+    "accounts:api_token_revoke": lambda f: {"pk": f.case.pk, "token_pk": "x"},
+    "accounts:webhook_replay": lambda f: {"pk": f.case.pk, "delivery_pk": f.case.pk},
+    "accounts:api_": lambda f: {"pk": f.case.pk},
+    # The API through the browser session (tokens: tests/api/test_content_matrix.py)
+    "api:case-detail": lambda f: {"pk": f.case.pk},
+    "api:person-detail": lambda f: {"pk": f.case.person_id},
+    "api:support-request-detail": lambda f: {"pk": f.request.pk},
+    "api:support-request-decide": lambda f: {"pk": f.request.pk},
+    "api:delivery-detail": lambda f: {"pk": f.request.pk},
+    "api:facility-detail": lambda f: {"pk": f.facility.pk},
+    "api:stay-detail": lambda f: {"pk": f.stay.pk},
     "victims:": lambda f: {"pk": f.case.pk},
     "support:case_support": lambda f: {"case_pk": f.case.pk},
     "support:request_create": lambda f: {"case_pk": f.case.pk},

@@ -1,0 +1,6 @@
+from . import views
+
+routes = [
+    ("facilities", views.FacilityViewSet, "facility"),
+    ("stays", views.StayViewSet, "stay"),
+]

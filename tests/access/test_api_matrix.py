@@ -1,0 +1,187 @@
+"""The permission matrix of the API: caller × endpoint × method × object in/out of scope → status.
+
+Callers: browser sessions (the Lạng Sơn centre caseworker, the Lạng Sơn department manager, the
+partner, whose browser session is refused) and tokens of API clients: the Hà Nội partner (DT-HN,
+role partner_api, every scope), a client of another agency (the Hà Nội centre, caseworker), the
+Lạng Sơn centre as caseworker and as approver, an expired and a revoked partner token, a partner
+token without the needed scope (statistics only), and no credentials at all.
+Objects (tests/api/conftest.py): home (TT-LS, shared with the partner for case.view, support.view,
+support.deliver and facility.view) and away (TT-HN, shared with nobody).
+
+Reading the codes: 200/201 done; 401 no valid credentials; 403 the role or the token's scopes do not
+allow this kind of action; 404 the object does not exist for this caller; 405 not offered; 409 the
+record's state does not allow it (a request already decided).
+"""
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from accounts.models import ApiScope
+from accounts.roles import Role
+from config.api.urls import router
+from support.services import delivery_record
+from tests.api.world import api_for, make_token, manager_of
+from tests.factories import totp_device
+
+pytestmark = pytest.mark.django_db
+
+CALLERS = ["s_cen", "s_dmg", "s_par", "t_par", "t_oth", "t_cen", "t_apr", "t_exp", "t_rev", "t_nos", "anon"]
+
+# endpoint           method  object        s_cen s_dmg s_par t_par t_oth t_cen t_apr t_exp t_rev t_nos anon
+MATRIX = """
+root                 GET     -             200   200   401   200   200   200   200   401   401   200   401
+schema               GET     -             200   200   401   200   200   200   200   401   401   200   401
+case-list            GET     -             200   200   401   200   200   200   200   401   401   403   401
+case-list            POST    -             405   405   401   405   405   405   405   401   401   405   401
+case-detail          GET     home          200   200   401   200   404   200   200   401   401   403   401
+case-detail          GET     away          404   404   401   404   200   404   404   401   401   403   401
+case-detail          PATCH   home          405   405   401   405   405   405   405   401   401   405   401
+case-detail          DELETE  home          405   405   401   405   405   405   405   401   401   405   401
+person-list          GET     -             200   200   401   200   200   200   200   401   401   403   401
+person-detail        GET     home          200   200   401   200   404   200   200   401   401   403   401
+person-detail        GET     away          404   404   401   404   200   404   404   401   401   403   401
+person-detail        PUT     home          405   405   401   405   405   405   405   401   401   405   401
+support-request-list GET     -             200   200   401   200   200   200   200   401   401   403   401
+support-request-list POST    -             405   405   401   405   405   405   405   401   401   405   401
+support-request-detail GET   home          200   200   401   200   404   200   200   401   401   403   401
+support-request-detail GET   away          404   404   401   404   200   404   404   401   401   403   401
+support-request-detail PATCH home          405   405   401   405   405   405   405   401   401   405   401
+support-request-decide POST  home          403   403   401   403   403   403   409   401   401   403   401
+support-request-decide POST  away          403   403   401   403   403   403   404   401   401   403   401
+support-request-decide GET   home          405   405   401   405   405   405   405   401   401   405   401
+delivery-list        GET     -             200   200   401   200   200   200   200   401   401   403   401
+delivery-list        POST    home          201   403   401   201   404   201   403   401   401   403   401
+delivery-list        POST    away          404   403   401   404   201   404   403   401   401   403   401
+delivery-detail      GET     home          200   200   401   200   404   200   200   401   401   403   401
+delivery-detail      GET     away          404   404   401   404   200   404   404   401   401   403   401
+delivery-detail      DELETE  home          405   405   401   405   405   405   405   401   401   405   401
+facility-list        GET     -             200   200   401   200   200   200   200   401   401   403   401
+facility-detail      GET     home          200   200   401   200   404   200   200   401   401   403   401
+facility-detail      GET     away          404   404   401   404   200   404   404   401   401   403   401
+facility-detail      PATCH   home          403   200   401   403   403   403   403   401   401   403   401
+facility-detail      PATCH   away          403   404   401   403   403   403   403   401   401   403   401
+facility-detail      PUT     home          405   405   401   405   405   405   405   401   401   405   401
+stay-list            GET     -             200   200   401   200   200   200   200   401   401   403   401
+stay-detail          GET     home          200   200   401   200   404   200   200   401   401   403   401
+stay-detail          GET     away          404   404   401   404   200   404   404   401   401   403   401
+stay-detail          POST    home          405   405   401   405   405   405   405   401   401   405   401
+"""
+
+
+def _rows():
+    rows = []
+    for line in MATRIX.strip().splitlines():
+        endpoint, method, obj, *codes = line.split()
+        assert len(codes) == len(CALLERS), line
+        rows.append((endpoint, method, obj, dict(zip(CALLERS, map(int, codes), strict=True))))
+    return rows
+
+
+ROWS = _rows()
+
+
+def _session(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
+    session.save()
+    return client
+
+
+def _caller(world, name):
+    agencies, personas = world.agencies, world.personas
+    if name == "anon":
+        return Client()
+    if name.startswith("s_"):
+        user = {"s_cen": personas["centre_caseworker"], "s_dmg": personas["department_manager"],
+                "s_par": personas["partner"]}[name]
+        return _session(user)
+    agency, role, scopes = {
+        "t_par": ("DT-HN", Role.PARTNER_API, None), "t_exp": ("DT-HN", Role.PARTNER_API, None),
+        "t_rev": ("DT-HN", Role.PARTNER_API, None), "t_nos": ("DT-HN", Role.PARTNER_API, [ApiScope.STATISTICS_READ]),
+        "t_oth": ("TT-HN", Role.CASEWORKER, None), "t_cen": ("TT-LS", Role.CASEWORKER, None),
+        "t_apr": ("TT-LS", Role.APPROVER, None),
+    }[name]
+    _client, token, secret = make_token(agencies[agency], role=role, scopes=scopes)
+    if name == "t_exp":
+        type(token).objects.filter(pk=token.pk).update(expiry=timezone.now() - timezone.timedelta(minutes=1))
+    if name == "t_rev":
+        from accounts.apiclients import api_token_revoke
+
+        api_token_revoke(user=manager_of(agencies[agency]), token=token)
+    return api_for(secret)
+
+
+def _deliveries(world):
+    """One delivery on each file's approved line (one of its two items left to deliver)."""
+    out = {}
+    for side in ("home", "away"):
+        planted = getattr(world, side)
+        centre = planted.case.owning_agency
+        caseworker = centre.memberships.filter(role=Role.CASEWORKER).first().user
+        out[side] = delivery_record(user=caseworker, agency=centre, line=planted.line,
+                                    delivered_on=timezone.localdate(), method="in_kind", quantity=1)
+    return out
+
+
+def _request(world, deliveries, endpoint, method, obj):
+    planted = getattr(world, obj) if obj != "-" else None
+    pk = {"case": lambda: planted.case.pk, "person": lambda: planted.person.pk,
+          "support-request": lambda: planted.request.pk, "delivery": lambda: deliveries[obj].pk,
+          "facility": lambda: planted.facility.pk, "stay": lambda: planted.stay.pk}
+    base = endpoint.rsplit("-", 1)[0]
+    if endpoint == "root":
+        path = "/api/v1/"
+    elif endpoint == "schema":
+        path = "/api/v1/schema/"
+    elif endpoint.endswith("-list"):
+        path = f"/api/v1/{router_prefix(base)}/"
+    elif endpoint.endswith("-decide"):
+        path = f"/api/v1/support-requests/{planted.request.pk}/decision/"
+    else:
+        path = f"/api/v1/{router_prefix(base)}/{pk[base]()}/"
+    body = {}
+    if endpoint == "delivery-list" and method == "POST":
+        body = {"line": planted.line.pk, "delivered_on": timezone.localdate().isoformat(), "method": "in_kind",
+                "quantity": 1}
+    elif endpoint == "support-request-decide":
+        body = {"lines": [{"line": planted.line.pk, "decision": "approve"}]}
+    elif endpoint == "facility-detail" and method in ("PATCH", "PUT"):
+        body = {"beds": 30}
+    return path, body
+
+
+def router_prefix(basename: str) -> str:
+    return next(prefix for prefix, _viewset, name in router.registry if name == basename)
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_api_matrix(world, caller):
+    client = _caller(world, caller)
+    deliveries = _deliveries(world)
+    wrong = []
+    for endpoint, method, obj, expected in ROWS:
+        path, body = _request(world, deliveries, endpoint, method, obj)
+        response = getattr(client, method.lower())(path, body, content_type="application/json") if method != "GET" \
+            else client.get(path)
+        if response.status_code != expected[caller]:
+            wrong.append(f"{caller} {method} {path} ({endpoint} {obj}): {response.status_code}, "
+                         f"expected {expected[caller]} {response.content[:200]!r}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_matrix_covers_every_endpoint_and_method():
+    """A new resource or method fails here until its rows are in the matrix."""
+    offered = {("root", "GET"), ("schema", "GET")}
+    for _prefix, viewset, basename in router.registry:
+        for route in router.get_routes(viewset):
+            mapping = router.get_method_map(viewset, route.mapping)
+            if not mapping:
+                continue
+            name = route.name.format(basename=basename)
+            offered |= {(name, method.upper()) for method in mapping if method != "head"}
+    in_matrix = {(endpoint, method) for endpoint, method, _obj, _codes in ROWS}
+    assert offered <= in_matrix, sorted(offered - in_matrix)

@@ -1,0 +1,67 @@
+"""Query counts of every API list are pinned, and the same for 5 and 50 rows (one page)."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.models import ApiToken
+from accounts.roles import Role
+from config.api.urls import router
+from support.services import delivery_record
+from tests.api.world import api_for, make_token
+from tests.facilities.factories import FacilityFactory, StayFactory
+from tests.factories import MembershipFactory, province
+from tests.support.factories import LAW53, decide_all, make_case, request_support
+
+pytestmark = pytest.mark.django_db
+
+# list -> queries for one page: the token, the page's count and rows (support requests: + their
+# lines), and the access-log INSERT in its savepoint (3).
+PINNED = {
+    "cases": 6, "persons": 6, "support-requests": 7, "deliveries": 6, "facilities": 6, "stays": 6,
+}
+
+
+def grow(centre, count):
+    caseworker = centre.memberships.filter(role=Role.CASEWORKER).first().user
+    director = MembershipFactory(agency=centre, role=Role.APPROVER).user
+    world = SimpleNamespace(caseworker=caseworker, centre=centre)
+    for _ in range(count):
+        case = make_case(owner=centre)
+        facility = FacilityFactory(owner_agency=centre, province=province("lang son"))
+        StayFactory(case=case, facility=facility)
+        [support_request] = request_support(world, case, [(LAW53, "clothing_set", 1)])
+        decide_all(director, support_request)
+        delivery_record(user=caseworker, agency=centre, line=support_request.lines.get(),
+                        delivered_on=timezone.localdate(), method="in_kind", quantity=1)
+
+
+def _count(api, url):
+    # The token's last use is written at most once a minute (one UPDATE): not part of a list's count.
+    ApiToken.objects.update(last_used_at=timezone.now())
+    with CaptureQueriesContext(connection) as queries:
+        response = api.get(url)
+    assert response.status_code == 200, response.content
+    return len(queries), response.json()["count"]
+
+
+def test_every_list_is_pinned():
+    assert set(PINNED) == {prefix for prefix, _viewset, _basename in router.registry}
+
+
+def test_list_queries_do_not_grow_with_the_rows(personas):
+    centre = personas["centre_caseworker"].agency
+    api = api_for(make_token(centre, role=Role.CASEWORKER)[2])
+    api.get("/api/v1/")  # the token's first use is recorded once
+    grow(centre, 5)
+    small = {prefix: _count(api, f"/api/v1/{prefix}/") for prefix in PINNED}
+    grow(centre, 45)
+    large = {prefix: _count(api, f"/api/v1/{prefix}/") for prefix in PINNED}
+    for prefix in PINNED:
+        assert small[prefix][1] >= 5 and large[prefix][1] >= 50, (prefix, small[prefix], large[prefix])
+    small_counts = {p: n for p, (n, _rows) in small.items()}
+    assert small_counts == {p: n for p, (n, _rows) in large.items()}
+    assert small_counts == PINNED

@@ -1,0 +1,6 @@
+from . import views
+
+routes = [
+    ("cases", views.CaseViewSet, "case"),
+    ("persons", views.PersonViewSet, "person"),
+]
