@@ -159,7 +159,8 @@ def _acting_for(user, agency_id: int, action: str) -> bool:
 
 
 def _not_pending_error(referral: Referral) -> ValidationError:
-    who = referral.answered_by or referral.ended_by
+    # By id: the join of a row re-read after waiting for its lock may be stale.
+    who = User.objects.filter(pk=referral.answered_by_id or referral.ended_by_id).first()
     when = referral.answered_at or referral.ended_at
     return ValidationError({"referral": ValidationError(
         _("This referral has already been answered (%(status)s by %(who)s at %(when)s)."),
