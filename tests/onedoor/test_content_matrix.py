@@ -36,6 +36,7 @@ from tests.victims.factories import (
     consented,
 )
 from victims.models import AccessLog
+from victims.referrals import referral_send
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +73,8 @@ MAY_SEE = {
 MUST_SHOW = {
     "centre_caseworker": [("victims:case_detail", "home", "name"), ("facilities:stay", "home", "stay_reason"),
                           ("support:loan_detail", "home", "loan_purpose"),
-                          ("victims:case_detail", "home", "lender"), ("facilities:detail", "home", "shelter")],
+                          ("victims:case_detail", "home", "lender"), ("facilities:detail", "home", "shelter"),
+                          ("victims:referral_detail", "home", "name")],
     "other_caseworker": [("victims:case_detail", "away", "name")],
     "department_approver": [("support:request_detail", "home", "name")],
     "police_caseworker": [("victims:case_detail", "home", "name")],
@@ -84,6 +86,10 @@ IDS = {
     "victims:intake_step": lambda f: {"pk": f.case.pk, "step": "nhan-than"},
     "victims:consent_withdraw": lambda f: {"pk": f.case.pk, "consent_pk": f.consent.pk},
     "accounts:account_unlock": lambda f: {"pk": f.case.pk},  # no victim data; any id
+    "victims:referral_create": lambda f: {"pk": f.case.pk},
+    "victims:referral_": lambda f: {"pk": f.referral.pk},
+    "victims:handover_create": lambda f: {"pk": f.referral.pk},
+    "victims:handover_pdf": lambda f: {"pk": f.referral.pk},  # no handover planted: refused for all
     "victims:": lambda f: {"pk": f.case.pk},
     "support:case_support": lambda f: {"case_pk": f.case.pk},
     "support:request_create": lambda f: {"case_pk": f.case.pk},
@@ -98,7 +104,7 @@ IDS = {
 SKIP = {"accounts:logout", "set_language", "healthz", "accounts:switch_membership"}
 
 
-def _file(side: str, centre, police=None) -> SimpleNamespace:
+def _file(side: str, centre, police=None, refer_to=None) -> SimpleNamespace:
     words = SECRETS[side]
     home = "lang son" if side == "home" else "ha noi"
     case = make_case(owner=centre, full_name=words["name"], home=home, home_address_detail=words["address"],
@@ -119,8 +125,13 @@ def _file(side: str, centre, police=None) -> SimpleNamespace:
         grant = CaseAccessGrantFactory(case=case, grantee_agency=police,
                                        actions=[Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY],
                                        reason="Phối hợp xác minh", granted_by=member)
+    consent = consented(case)
+    # A referral waiting for the other centre's answer, sharing identity: the receiver before
+    # accepting reads the request, never the file.
+    referral = referral_send(user=member, case=case, receiving_agency=refer_to, reason="Cần nơi tạm trú",
+                             services=["shelter"], shared_parts=["identity"])
     return SimpleNamespace(case=case, facility=facility, stay=stay, request=support_request, loan=loan,
-                           consent=consented(case),
+                           consent=consent, referral=referral,
                            grant=grant or CaseAccessGrantFactory(case=case, granted_by=member,
                                                                  grantee_agency=police or centre),
                            outcome=case.identification_outcomes.first())
@@ -134,8 +145,8 @@ def population(personas):
     personas = {**personas, "system_admin": admin}
     return SimpleNamespace(
         personas=personas,
-        files={"home": _file("home", agencies["TT-LS"], police=agencies["CA-LS"]),
-               "away": _file("away", agencies["TT-HN"])},
+        files={"home": _file("home", agencies["TT-LS"], police=agencies["CA-LS"], refer_to=agencies["TT-HN"]),
+               "away": _file("away", agencies["TT-HN"], refer_to=agencies["TT-LS"])},
     )
 
 

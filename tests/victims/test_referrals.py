@@ -12,7 +12,16 @@ from accounts.roles import Action
 from support.working_days import add_working_days
 from tests.victims.referral_world import WORDS, hand_over, referral_world, send
 from victims import referrals
-from victims.models import Case, CaseAccessGrant, Consent, Handover, Referral, ReferralStatus, SharedPart, SharingParty
+from victims.models import (
+    Case,
+    CaseAccessGrant,
+    Consent,
+    Handover,
+    Referral,
+    ReferralStatus,
+    SharedPart,
+    SharingParty,
+)
 from victims.readmodel import case_name
 from victims.selectors import case_get
 
