@@ -19,9 +19,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.celery_live,
 
 def pick(page, field: str, typed: str, option: str):
     """Choose in a tom-select picker by typing without diacritics."""
-    page.locator(f"#{field}-ts-control").click()
+    page.locator(f"#{field}-ts-control").focus()
     page.keyboard.type(typed, delay=20)
-    page.locator(".ts-dropdown .option", has_text=option).first.click()
+    choice = page.locator(f"#{field}-ts-dropdown .option", has_text=option).first
+    expect(choice).to_be_visible()
+    choice.click()
 
 
 def test_refer_accept_hand_over_and_download_the_record(signed_in_page, celery_worker_live, settings, tmp_path):
