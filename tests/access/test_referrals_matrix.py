@@ -195,3 +195,50 @@ def test_inbox_filters_survive_navigation_and_overdue_shows(w):
     again = c.get(reverse("victims:referral_inbox"))
     assert 'name="overdue" checked' in body(again) or 'checked' in body(again)
     assert 'data-testid="overdue"' in body(client(w.sender).get(reverse("victims:referral_sent")))
+
+
+def test_closing_an_accepted_referral(w):
+    referral = referrals.referral_accept(user=w.receiver, referral=send(w))
+    url = reverse("victims:referral_close", args=[referral.pk])
+    data = {"end-reason": "Đã hỗ trợ xong"}
+    assert client(w.outsider).post(url, data).status_code == 404
+    assert client(w.receiver_approver).post(url, data).status_code == 403  # neither side's role
+    assert client(w.receiver).post(url, data).status_code == 302
+    assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.CLOSED
+    assert client(w.receiver).get(reverse("victims:case_detail", args=[w.case.pk])).status_code == 404
+
+
+def test_the_handover_record_needs_a_role_that_reads_identity(w, settings, tmp_path):
+    from accounts.roles import Role
+    from tests.victims.factories import member
+
+    settings.MEDIA_ROOT = tmp_path
+    statistician = member(w.centre, Role.STATISTICIAN)
+    handover = handover_store_pdf(hand_over(w, referrals.referral_accept(user=w.receiver, referral=send(w))).pk)
+    url = reverse("victims:handover_pdf", args=[handover.pk])
+    assert client(statistician).get(url).status_code == 403
+    assert client(w.receiver).get(url).status_code == 200
+
+
+def test_the_inbox_runs_a_constant_number_of_queries(w, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.support.factories import make_case
+    from tests.victims.factories import consented
+
+    c = client(w.receiver)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert c.get(reverse("victims:referral_inbox")).status_code == 200
+        return len(queries)
+
+    send(w)
+    few = count()
+    for index in range(4):
+        case = make_case(owner=w.border, full_name=f"Nạn nhân {index}", home=None)
+        consented(case)
+        referrals.referral_send(user=w.sender, case=case, receiving_agency=w.centre, reason="Tạm trú",
+                                services=["shelter", "item:clothing_set"], shared_parts=["identity"])
+    assert count() == few

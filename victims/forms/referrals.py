@@ -103,6 +103,9 @@ INBOX_STATUSES = [
 
 
 class ReferralFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=INBOX_STATUSES, required=False)
-    urgency = forms.ChoiceField(label=_("Urgency"), choices=[("", _("Any")), *Urgency.choices], required=False)
-    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=INBOX_STATUSES, required=False,
+                               widget=forms.Select(attrs={"class": "form-select"}))
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=[("", _("Any")), *Urgency.choices], required=False,
+                                widget=forms.Select(attrs={"class": "form-select"}))
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False,
+                                 widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))

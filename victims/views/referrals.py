@@ -40,22 +40,18 @@ def referral_url(referral) -> str:
     return reverse("victims:referral_detail", args=[referral.pk])
 
 
-def _service_labels(codes) -> list[str]:
-    kinds = dict(ServiceKind.choices)
-    items = {}
-    if any(code.startswith(services.ITEM_PREFIX) for code in codes):
-        items = {value: label for _group, options in forms.service_choices() for value, label in options}
-    return [str(kinds.get(code) or items.get(code) or code) for code in codes]
-
-
 def _decorate(referrals, today):
     parts = dict(SharedPart.choices)
+    labels = dict(ServiceKind.choices)
+    if any(code.startswith(services.ITEM_PREFIX) for referral in referrals for code in referral.services):
+        # the catalogue's names, read once for the whole page
+        labels.update({value: label for _group, options in forms.service_choices() for value, label in options})
     for referral in referrals:
+        referral.service_labels = [str(labels.get(code, code)) for code in referral.services]
         referral.victim_display = person_name(referral.case.person, referral.identity_visible) \
             if referral.status != ReferralStatus.PENDING or referral.identity_visible else ""
         referral.overdue = referral.is_overdue(today)
         referral.part_labels = [parts.get(part, part) for part in referral.shared_parts]
-        referral.service_labels = _service_labels(referral.services)
     return referrals
 
 
