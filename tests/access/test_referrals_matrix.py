@@ -234,7 +234,9 @@ def test_the_inbox_runs_a_constant_number_of_queries(w, django_assert_num_querie
             assert c.get(reverse("victims:referral_inbox")).status_code == 200
         return len(queries)
 
-    send(w)
+    referrals.referral_send(
+        user=w.sender, case=w.case, receiving_agency=w.centre, reason="Tạm trú",
+        services=["shelter", "item:clothing_set"], shared_parts=["identity"])
     few = count()
     for index in range(4):
         case = make_case(owner=w.border, full_name=f"Nạn nhân {index}", home=None)
