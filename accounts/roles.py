@@ -21,12 +21,17 @@ class Role(models.TextChoices):
 class Action(models.TextChoices):
     CASE_VIEW = "case.view", _("View case files")
     CASE_VIEW_IDENTITY = "case.view_identity", _("See victims' identity and sensitive details")
+    # Parts of the file a referral shares on their own (victims.referrals.SHARED_PART_ACTIONS).
+    CASE_VIEW_TRAFFICKING = "case.view_trafficking", _("See the trafficking details of a case")
+    CASE_VIEW_HEALTH = "case.view_health", _("See the health notes of a case")
+    CASE_VIEW_DOCUMENTS = "case.view_documents", _("See and download the scanned documents of a case")
     CASE_CREATE = "case.create", _("Register receptions and declarations")
     CASE_EDIT = "case.edit", _("Edit case files")
     CASE_VIEW_ACCESS_LOG = "case.view_access_log", _("See who opened a case file")
     CASE_VERIFY = "case.verify", _("Verify and identify victims")
     CASE_GRANT = "case.grant", _("Share case files with other agencies")
     CASE_CONSENT_OVERRIDE = "case.consent_override", _("Share a case file beyond the victim's consent, with a written reason")
+    REFERRAL_RECEIVE = "referral.receive", _("Accept or decline referrals sent to the agency")
     SUPPORT_REQUEST = "support.request", _("Request support")
     SUPPORT_DECIDE = "support.decide", _("Decide support requests")
     SUPPORT_VIEW = "support.view", _("See support requests, decisions and payments")
@@ -53,24 +58,30 @@ class Action(models.TextChoices):
     CONTACT_RECORD = "contact.record", _("Record contacts (hotline calls, walk-ins, messages)")
 
 
+# The sensitive parts that were one with identity before referrals shared them part by part: every
+# role that sees identity sees them in its own agency's files.
+IDENTITY_PARTS = (Action.CASE_VIEW_TRAFFICKING, Action.CASE_VIEW_HEALTH, Action.CASE_VIEW_DOCUMENTS)
+
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     # case.verify only counts in a police agency (victims.services.identification_record_outcome).
     Role.CASEWORKER: frozenset({
         Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY, Action.CASE_CREATE, Action.CASE_EDIT,
+        *IDENTITY_PARTS, Action.REFERRAL_RECEIVE,
         Action.CASE_VERIFY, Action.CASE_GRANT, Action.SUPPORT_REQUEST,
         Action.SUPPORT_VIEW, Action.SUPPORT_DELIVER,
         Action.FACILITY_VIEW, Action.FACILITY_VIEW_ADDRESS, Action.STAY_MANAGE, Action.ACTIVITY_RECORD,
         Action.CONTACT_VIEW, Action.CONTACT_RECORD,
     }),
     Role.APPROVER: frozenset({
-        Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY, Action.SUPPORT_DECIDE, Action.STATISTICS_VIEW,
+        Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY, *IDENTITY_PARTS, Action.SUPPORT_DECIDE,
+        Action.STATISTICS_VIEW,
         Action.SUPPORT_VIEW,
         Action.FACILITY_VIEW, Action.FACILITY_VIEW_ADDRESS, Action.FACILITY_LICENSE,
         Action.FACILITY_INSPECT, Action.STAY_EXTEND, Action.PERSON_MERGE, Action.CONTACT_VIEW,
     }),
     Role.AGENCY_MANAGER: frozenset({
-        Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY, Action.CASE_VIEW_ACCESS_LOG, Action.CASE_GRANT,
-        Action.CASE_CONSENT_OVERRIDE, Action.AGENCY_MANAGE, Action.STATISTICS_VIEW, Action.REPORT_EXPORT,
+        Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY, *IDENTITY_PARTS, Action.CASE_VIEW_ACCESS_LOG,
+        Action.CASE_GRANT, Action.CASE_CONSENT_OVERRIDE, Action.REFERRAL_RECEIVE, Action.AGENCY_MANAGE, Action.STATISTICS_VIEW, Action.REPORT_EXPORT,
         Action.SUPPORT_VIEW,
         Action.FACILITY_VIEW, Action.FACILITY_VIEW_ADDRESS, Action.FACILITY_MANAGE,
         Action.FACILITY_LICENSE, Action.FACILITY_INSPECT, Action.STAY_EXTEND, Action.ACTIVITY_RECORD,

@@ -28,6 +28,12 @@ SENSITIVE_HISTORY_FIELDS: dict[str, frozenset[str]] = {
     # Statuses, dates and rights are not personal; reasons may be.
     "victims.StatusTransition": frozenset({"reason"}),
     "victims.CaseAccessGrant": frozenset({"reason", "grantee_user"}),
+    # Agencies, statuses, parts and dates of a referral are not personal; its free texts may be.
+    "victims.Referral": frozenset({"reason", "note", "answer_reason", "end_reason", "consent_override_reason"}),
+    "victims.Handover": frozenset({
+        "place", "handed_by_name", "received_by_name", "escort_name", "escort_role", "papers", "belongings",
+        "note", "pdf", "pdf_error",
+    }),
 }
 # Records of other apps appear on a case's timeline only when the reader may see them through their
 # own app's scope: model label -> the action `Model.objects.visible_to` is asked for. A model of
@@ -91,14 +97,26 @@ def case_history(user: User, case: Case) -> list[Events]:
         event.actor = actors.get(context.get("user"))
         event.request_id = context.get("request_id")
         event.agency_id = context.get("agency")
-        _clean(event, identity_visible=case.identity_visible)
+        _clean(event, identity_visible=case.identity_visible, hidden_parts=_hidden_parts(case))
     return events
 
 
-def _clean(event, *, identity_visible: bool) -> None:
+def _hidden_parts(case: Case) -> frozenset[str]:
+    """The case's fields of parts shared on their own (trafficking, health) this reader lacks."""
+    hidden = set()
+    if not getattr(case, "trafficking_visible", False):
+        hidden |= Case.TRAFFICKING_FIELDS
+    if not getattr(case, "health_visible", False):
+        hidden |= Case.HEALTH_FIELDS
+    return frozenset(hidden)
+
+
+def _clean(event, *, identity_visible: bool, hidden_parts: frozenset[str] = frozenset()) -> None:
     registered = SENSITIVE_HISTORY_FIELDS.get(event.pgh_obj_model)
     hide_all = not identity_visible and registered is None
     sensitive = set() if identity_visible else (registered or set())
+    if event.pgh_obj_model == "victims.Case":
+        sensitive |= hidden_parts
     for attr in ("pgh_data", "pgh_diff"):
         values = getattr(event, attr) or {}
         for field in list(values):

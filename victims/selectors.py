@@ -101,6 +101,7 @@ def case_get(*, user: User, pk, action: str = Action.CASE_VIEW) -> Case:
         return (
             Case.objects.visible_to(user, action)
             .with_identity_flag(user)
+            .with_part_flags(user)
             .select_related("person", "person__ethnicity", "person__home_province", "person__home_commune",
                             "owning_agency", "receiving_agency", "province", "reception_province",
                             "destination_province")

@@ -62,15 +62,20 @@ PERSON_DECLARATION_FIELDS = frozenset({
 CASE_DECLARATION_FIELDS = frozenset({
     "reception_channel", "received_on", "reception_place", "reception_province",
     "destination_country", "destination_province", "purposes", "purpose_other", "means_of_control",
-    "recruitment", "trafficked_from", "trafficked_until", "immediate_needs",
+    "recruitment", "trafficked_from", "trafficked_until", "immediate_needs", "health_notes",
 })
 # What a grant may give. Granting on (case.grant) stays with the owner and the department.
 # A share names the parts of the file it opens: support and stays are parts of their own.
 GRANTABLE_ACTIONS = frozenset({
-    Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY, Action.CASE_EDIT, Action.CASE_VERIFY,
-    Action.SUPPORT_VIEW, Action.FACILITY_VIEW,
+    Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY, Action.CASE_VIEW_TRAFFICKING, Action.CASE_VIEW_HEALTH,
+    Action.CASE_VIEW_DOCUMENTS, Action.CASE_EDIT, Action.CASE_VERIFY, Action.SUPPORT_VIEW,
+    Action.FACILITY_VIEW,
 })
-VERIFICATION_GRANT_ACTIONS = [Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY, Action.CASE_VERIFY]
+# The police verify with the whole declaration and the confirming documents in hand.
+VERIFICATION_GRANT_ACTIONS = [
+    Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY, Action.CASE_VIEW_TRAFFICKING, Action.CASE_VIEW_DOCUMENTS,
+    Action.CASE_VERIFY,
+]
 OUTCOME_STATUS = {
     IdentificationResult.IDENTIFIED: Status.IDENTIFIED,
     IdentificationResult.NOT_VICTIM: Status.NOT_VICTIM,

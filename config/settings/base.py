@@ -332,3 +332,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Referrals (victims.referrals): working days the receiving agency has to accept or decline before the
+# referral shows as overdue on both sides. No decree fixes it (to be confirmed with the ministry); 3
+# mirrors the commune's 3 working days to forward an application (Decree 09/2013/NĐ-CP, Art. 23).
+REFERRAL_ANSWER_WORKING_DAYS = env_int("REFERRAL_ANSWER_WORKING_DAYS", 3)

@@ -43,6 +43,7 @@ from tests.victims.factories import (
 from victims.contacts import contact_record
 from victims.duplicates import duplicates_propose
 from victims.models import AccessLog
+from victims.referrals import referral_send
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +82,8 @@ MUST_SHOW = {
                           ("api:person-detail", "home", "id_number"), ("api:stay-detail", "home", "stay_reason"), ("facilities:stay", "home", "stay_reason"),
                           ("support:loan_detail", "home", "loan_purpose"),
                           ("victims:case_detail", "home", "lender"), ("facilities:detail", "home", "shelter"),
-                          ("victims:contact_detail", "home", "caller"), ("victims:contact_list", "home", "caller")],
+                          ("victims:contact_detail", "home", "caller"), ("victims:contact_list", "home", "caller"),
+                          ("victims:referral_detail", "home", "name")],
     "other_caseworker": [("victims:case_detail", "away", "name")],
     "department_approver": [("support:request_detail", "home", "name"), ("victims:duplicate_detail", "home", "name"),
                             ("victims:contact_detail", "home", "caller")],
@@ -109,6 +111,10 @@ IDS = {
     "api:delivery-detail": lambda f: {"pk": f.request.pk},
     "api:facility-detail": lambda f: {"pk": f.facility.pk},
     "api:stay-detail": lambda f: {"pk": f.stay.pk},
+    "victims:referral_create": lambda f: {"pk": f.case.pk},
+    "victims:referral_": lambda f: {"pk": f.referral.pk},
+    "victims:handover_create": lambda f: {"pk": f.referral.pk},
+    "victims:handover_pdf": lambda f: {"pk": f.referral.pk},  # no handover planted: refused for all
     "victims:": lambda f: {"pk": f.case.pk},
     "support:case_support": lambda f: {"case_pk": f.case.pk},
     "support:request_create": lambda f: {"case_pk": f.case.pk},
@@ -125,7 +131,7 @@ IDS = {
 SKIP = {"accounts:logout", "set_language", "healthz", "accounts:switch_membership"}
 
 
-def _file(side: str, centre, police=None, other_holder=None) -> SimpleNamespace:
+def _file(side: str, centre, police=None, other_holder=None, refer_to=None) -> SimpleNamespace:
     words = SECRETS[side]
     home = "lang son" if side == "home" else "ha noi"
     case = make_case(owner=centre, full_name=words["name"], home=home, home_address_detail=words["address"],
@@ -146,6 +152,11 @@ def _file(side: str, centre, police=None, other_holder=None) -> SimpleNamespace:
         grant = CaseAccessGrantFactory(case=case, grantee_agency=police,
                                        actions=[Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY],
                                        reason="Phối hợp xác minh", granted_by=member)
+    consent = consented(case)
+    # A referral waiting for the other centre's answer, sharing identity: the receiver before
+    # accepting reads the request, never the file.
+    referral = referral_send(user=member, case=case, receiving_agency=refer_to, reason="Cần nơi tạm trú",
+                             services=["shelter"], shared_parts=["identity"])
     # The same woman registered again by another agency, her name typed without diacritics: a pair
     # for the department's review, a "held by" notice for the centre.
     twin = make_case(owner=other_holder, full_name=fold(words["name"]).title(), home=home, result=None)
@@ -155,8 +166,7 @@ def _file(side: str, centre, police=None, other_holder=None) -> SimpleNamespace:
                              kind="suspected_case", outcome="case_opened", case=case, province=province(home),
                              caller_name=words["caller"], caller_phone="0912 000 111")
     return SimpleNamespace(case=case, facility=facility, stay=stay, request=support_request, loan=loan,
-                           proposal=proposal, contact=contact,
-                           consent=consented(case),
+                           proposal=proposal, contact=contact, consent=consent, referral=referral,
                            grant=grant or CaseAccessGrantFactory(case=case, granted_by=member,
                                                                  grantee_agency=police or centre),
                            outcome=case.identification_outcomes.first())
@@ -170,8 +180,9 @@ def population(personas):
     personas = {**personas, "system_admin": admin}
     return SimpleNamespace(
         personas=personas,
-        files={"home": _file("home", agencies["TT-LS"], police=agencies["CA-LS"], other_holder=agencies["BP-LS"]),
-               "away": _file("away", agencies["TT-HN"], other_holder=AgencyFactory(
+        files={"home": _file("home", agencies["TT-LS"], police=agencies["CA-LS"], other_holder=agencies["BP-LS"],
+                             refer_to=agencies["TT-HN"]),
+               "away": _file("away", agencies["TT-HN"], refer_to=agencies["TT-LS"], other_holder=AgencyFactory(
                    code="CA-HN", type=AgencyType.objects.get(code="police"), jurisdiction=province("ha noi")))},
     )
 

@@ -18,7 +18,8 @@ VICTIM_DATA_MODELS = frozenset({
     "Person", "Case", "CaseChild", "Consent", "VerificationRequest", "IdentificationOutcome",
     "StatusTransition", "ReintegrationPlan", "FollowUpVisit", "CaseClosure", "CaseAccessGrant",
     "SupportRequest", "SupportRequestLine", "SupportDocument", "SupportDecision", "Delivery", "Loan",
-    "LoanRepayment", "Stay", "StayExtension", "Contact", "DuplicateProposal", "PersonMerge",
+    "LoanRepayment", "Stay", "StayExtension", "Contact", "DuplicateProposal", "PersonMerge", "Referral",
+    "Handover",
 })
 MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
 # Manager calls that read nothing (writes are the services' business, and they re-check scope).

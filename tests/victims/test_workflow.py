@@ -172,7 +172,9 @@ def test_a_verification_request_moves_the_case_under_identification_and_opens_it
     assert request.requested_by == world.border_guard
     grant = CaseAccessGrant.objects.get(case=case)
     assert grant.grantee_agency == world.police_ls
-    assert set(grant.actions) == {"case.view", "case.view_identity", "case.verify"}
+    # the police verify with the whole declaration and the confirming documents (issue 13's parts)
+    assert set(grant.actions) == {"case.view", "case.view_identity", "case.view_trafficking",
+                                  "case.view_documents", "case.verify"}
     assert set(services.Case.objects.visible_to(world.police_officer_ls, "case.view_identity")) == {case}
     assert case.transitions.get().to_status == Status.UNDER_IDENTIFICATION
 

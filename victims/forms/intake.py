@@ -348,14 +348,17 @@ class ChildForm(BirthFieldsMixin, WizardForm):
 
 class NeedsForm(WizardForm):
     immediate_needs = model_field(Case, "immediate_needs", widget=forms.Textarea(attrs={"rows": 6}))
+    health_notes = model_field(Case, "health_notes", widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["immediate_needs"].help_text = _("Food, clothes, medical care, a place to stay, an interpreter…")
+        self.fields["health_notes"].help_text = _(
+            "Injuries, illnesses, pregnancy, medicines. Shared only with agencies given the health part.")
 
     @staticmethod
     def initial_from(case: Case) -> dict:
-        return {"immediate_needs": case.immediate_needs}
+        return {"immediate_needs": case.immediate_needs, "health_notes": case.health_notes}
 
 
 class ConsentForm(WizardForm):

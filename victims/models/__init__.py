@@ -24,12 +24,22 @@ from .followup import (
     FollowUpVisit,
     ReintegrationPlan,
 )
+from .handover import Handover, RecordStatus
 from .identification import IdentificationOutcome, VerificationRequest
 from .person import Person
 from .reference import EthnicGroup
+from .referral import (
+    OPEN_REFERRAL_STATUSES,
+    Referral,
+    ReferralStatus,
+    ServiceKind,
+    SharedPart,
+    Urgency,
+)
 
 __all__ = [
-    "DEFAULT_VISIT_INTERVAL_MONTHS", "MAX_FOLLOW_UP_MONTHS",
+    "DEFAULT_VISIT_INTERVAL_MONTHS", "MAX_FOLLOW_UP_MONTHS", "OPEN_REFERRAL_STATUSES",
+    "Handover", "RecordStatus", "Referral", "ReferralStatus", "ServiceKind", "SharedPart", "Urgency",
     "AccessLog", "Case", "CaseAccessGrant", "CaseChild", "CaseClosure", "CaseNumberCounter",
     "ChildRelationship", "ClosureReason", "ConfirmingDocumentType", "Consent", "Contact",
     "ContactChannel", "ContactKind", "ContactOutcome", "DuplicateProposal", "EthnicGroup",

@@ -100,6 +100,8 @@ class Case(CleanTextModel):
     trafficked_from = models.DateField(_("trafficked from"), null=True, blank=True)
     trafficked_until = models.DateField(_("trafficked until"), null=True, blank=True)
     immediate_needs = models.TextField(_("immediate needs"), max_length=2000, blank=True)
+    # Health (sensitive, a part of its own: shared only with case.view_health)
+    health_notes = models.TextField(_("health notes"), max_length=4000, blank=True)
 
     # Follow-up: the date the next home visit is due (kept by the follow-up services).
     next_visit_due = models.DateField(_("next visit due"), null=True, blank=True, db_index=True)
@@ -115,8 +117,14 @@ class Case(CleanTextModel):
     SENSITIVE_FIELDS = frozenset({
         "purposes", "purpose_other", "means_of_control", "recruitment", "trafficked_from",
         "trafficked_until", "immediate_needs", "destination_country", "destination_province",
-        "reception_place",
+        "reception_place", "health_notes",
     })
+    # Parts of the file a referral shares on their own (each needs its action, not only identity).
+    TRAFFICKING_FIELDS = frozenset({
+        "purposes", "purpose_other", "means_of_control", "recruitment", "trafficked_from",
+        "trafficked_until", "immediate_needs", "destination_country", "destination_province",
+    })
+    HEALTH_FIELDS = frozenset({"health_notes"})
 
     class Meta:
         verbose_name = _("case")

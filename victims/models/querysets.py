@@ -23,6 +23,20 @@ class CaseQuerySet(models.QuerySet):
             )
         )
 
+    def with_part_flags(self, user):
+        """Annotate `trafficking_visible`, `health_visible`, `documents_visible`: the parts of the
+        file a referral may share on their own (each its action, per case)."""
+        from .case import Case
+
+        def flag(action):
+            return Exists(Case.objects.visible_to(user, action).filter(pk=OuterRef("pk")))
+
+        return self.annotate(
+            trafficking_visible=flag(Action.CASE_VIEW_TRAFFICKING),
+            health_visible=flag(Action.CASE_VIEW_HEALTH),
+            documents_visible=flag(Action.CASE_VIEW_DOCUMENTS),
+        )
+
 
 class CaseScopedQuerySet(models.QuerySet):
     """For every model that hangs off a case through a `case` foreign key."""
@@ -52,3 +66,17 @@ class PersonQuerySet(models.QuerySet):
 class CaseAccessGrantQuerySet(CaseScopedQuerySet):
     def active(self):
         return self.filter(active_grant_q())
+
+
+class ReferralQuerySet(CaseScopedQuerySet):
+    def visible_to(self, user, action: str):
+        """A referral is visible through its case's scope, and to the receiving agency (its inbox)
+        before it sees the case: the referral row, never more of the file than its grant opens."""
+        from ..scoping import memberships_allowing
+        from .case import Case
+
+        scope = case_scope(user, action)
+        if scope is None:
+            return self.none()
+        agencies = memberships_allowing(user, action).values("agency_id")
+        return self.filter(Q(case__in=Case.objects.visible_to(user, action)) | Q(receiving_agency_id__in=agencies))

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.roles import Action
 from accounts.web import require_action
 from config import private_filters
-from victims import selectors
+from victims import referral_selectors, selectors
 from victims.forms.cases import SORT_FIELDS, CaseFilterForm, transition_targets
 from victims.models import (
     Case,
@@ -223,6 +223,10 @@ def case_page_context(request, case: Case) -> dict:
     purposes = dict(TraffickingPurpose.choices)
     context = {
         "case": case, "person": case.person, "identity_visible": perms.identity, "perms": perms,
+        # The parts a referral shares on their own (case_get annotates them).
+        "trafficking_visible": bool(getattr(case, "trafficking_visible", False)),
+        "health_visible": bool(getattr(case, "health_visible", False)),
+        "documents_visible": bool(getattr(case, "documents_visible", False)),
         "children": list(rows(CaseChild).select_related("person", "person__ethnicity").order_by("pk")),
         "consents": consents,
         "purposes": [purposes.get(purpose, purpose) for purpose in case.purposes or []],
@@ -241,6 +245,8 @@ def case_page_context(request, case: Case) -> dict:
         "can_record_visit": perms.edit and status == Status.FOLLOW_UP,
         "can_close": perms.edit and status != Status.CLOSED,
         "panels": panels_for(user, case),
+        "referrals": referral_selectors.referrals_of_case(user, case),
+        "handovers": referral_selectors.handovers_of_case(user, case),
         "intake_url": _optional_url("victims:intake", case.pk),
         "today": timezone.localdate(),
     }
@@ -280,10 +286,10 @@ def case_access_log(request, pk):
 @require_GET
 def outcome_scan(request, pk, outcome_pk):
     """The scanned confirming document: only here (never under MEDIA_URL), scoped and logged."""
-    require_action(request, Action.CASE_VIEW_IDENTITY)
-    case = selectors.case_get(user=request.user, pk=pk, action=Action.CASE_VIEW_IDENTITY)
+    require_action(request, Action.CASE_VIEW_DOCUMENTS)
+    case = selectors.case_get(user=request.user, pk=pk, action=Action.CASE_VIEW_DOCUMENTS)
     outcome = (
-        IdentificationOutcome.objects.visible_to(request.user, Action.CASE_VIEW_IDENTITY)
+        IdentificationOutcome.objects.visible_to(request.user, Action.CASE_VIEW_DOCUMENTS)
         .filter(case_id=case.pk, pk=outcome_pk).first()
     )
     if outcome is None or not outcome.scan:

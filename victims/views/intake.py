@@ -386,7 +386,7 @@ def _summary(case: Case):
         f" · {link.get_relationship_display()}"
         for link in children
     ]
-    yield steps[NEEDS], rows(Case, case, ["immediate_needs"]), None
+    yield steps[NEEDS], rows(Case, case, ["immediate_needs", "health_notes"]), None
     yield steps[CONSENT], None, [
         f"{_date(consent.recorded_on)} · {consent.person.full_name} · "
         f"{_('Agrees') if consent.given else _('Refuses')}"

@@ -190,6 +190,15 @@ def _entry(event, case: Case, lookups) -> Entry | None:
             return None  # e.g. the status columns, shown by the status change entry
         entry.changes = changes
         entry.title = _update_title(name, label, data, case, model)
+        if name == "victims.Referral" and "status" in diff:
+            entry.kind, entry.changes = "referral", []
+            entry.title = _("Referral to %(agency)s: %(status)s") % {
+                "agency": _value(model, "receiving_agency_id", data.get("receiving_agency_id"), lookups),
+                "status": _value(model, "status", data.get("status"), lookups),
+            }
+            entry.reason = data.get("answer_reason") or data.get("end_reason") or ""
+        elif name in ("victims.Referral", "victims.Handover"):
+            return None  # the grant's link, the record's rendering: the other entries say what happened
         if name == "victims.CaseAccessGrant" and "revoked_at" in diff:
             entry.kind, entry.changes = "grant", []
             entry.title = _("Access revoked: %(grantee)s") % {"grantee": _grantee(data, lookups)}
@@ -245,6 +254,16 @@ def _entry(event, case: Case, lookups) -> Entry | None:
         entry.kind = "closure"
         entry.title = _("Case closed: %(reason)s") % {"reason": _value(model, "reason", data.get("reason"), lookups)}
         entry.details = _details(model, data, ["closed_on", "reason_detail"], lookups)
+    elif name == "victims.Referral":
+        entry.kind = "referral"
+        entry.title = _("Referred to %(agency)s") % {
+            "agency": _value(model, "receiving_agency_id", data.get("receiving_agency_id"), lookups)}
+        entry.details = _details(model, data, ["urgency", "shared_parts", "due_on", "reason"], lookups)
+    elif name == "victims.Handover":
+        entry.kind = "referral"
+        entry.title = _("Handed over to %(agency)s") % {
+            "agency": _value(model, "to_agency_id", data.get("to_agency_id"), lookups)}
+        entry.details = _details(model, data, ["handed_over_on", "document_number", "escort_name"], lookups)
     elif name == "victims.CaseAccessGrant":
         entry.kind = "grant"
         entry.title = _("Access granted: %(grantee)s") % {"grantee": _grantee(data, lookups)}
