@@ -12,8 +12,9 @@ Reads (selectors, all taking the actor):
 Writes (services, one transaction each):
 - `duplicates_propose`: store what the matcher found for a person (a rejected pair stays rejected).
 - `duplicate_request_referral`: the one-click request of an agency that cannot see the match: the
-  proposal is flagged for the department's review queue with the asking agency (until referrals land,
-  that is all it does; the page shows the holding agency's contact to call).
+  proposal is flagged with the asking agency, for the department's review queue and for the holding
+  agency, which finds it on its referrals page (`referral_requests_for`) with a button that opens the
+  referral form of its own case, addressed to the asking agency.
 - `person_merge` / `person_unmerge` / `proposal_reject`: row locks on the proposal and both persons
   (in id order), so two reviewers deciding at once decide once.
 
@@ -165,6 +166,44 @@ def duplicate_request_referral(*, user, case: Case, agency: Agency) -> list[Dupl
         DuplicateProposal.objects.filter(pk__in=[p.pk for p in proposals]).update(
             referral_requested_by=actor_agency or case.owning_agency, referral_requested_at=timezone.now())
         return proposals
+
+
+@dataclass(frozen=True)
+class ReferralRequest:
+    """An agency asking the actor's agency for a referral of one of its cases (a possible match)."""
+
+    case: Case
+    agency: Agency
+    requested_at: object
+
+
+def referral_requests_for(actor) -> list[ReferralRequest]:
+    """Open proposals flagged by another agency whose other person is in a case the actor may refer:
+    the actor's own case and the asking agency's name, nothing of the asking agency's file. Pairs
+    already referred to the asking agency (open or accepted) are left out. Three queries."""
+    from .models import Referral, ReferralStatus
+
+    flagged = list(DuplicateProposal.objects.filter(
+        status=ProposalStatus.OPEN, referral_requested_by__isnull=False,
+    ).select_related("referral_requested_by").order_by("-referral_requested_at")[:50])
+    if not flagged:
+        return []
+    persons = {p.person_low_id for p in flagged} | {p.person_high_id for p in flagged}
+    cases = list(Case.objects.visible_to(actor, Action.CASE_GRANT).filter(person_id__in=persons)
+                 .exclude(status="closed").order_by("-received_on"))
+    referred = set(Referral.objects.visible_to(actor, Action.CASE_GRANT).filter(
+        case__in=cases, status__in=[ReferralStatus.PENDING, ReferralStatus.ACCEPTED],
+    ).values_list("case_id", "receiving_agency_id"))
+    requests, seen = [], set()
+    for proposal in flagged:
+        asking = proposal.referral_requested_by
+        for case in cases:
+            key = (case.pk, asking.pk)
+            if (case.person_id in (proposal.person_low_id, proposal.person_high_id)
+                    and case.owning_agency_id != asking.pk and key not in referred and key not in seen):
+                seen.add(key)
+                requests.append(ReferralRequest(case, asking, proposal.referral_requested_at))
+    return requests
 
 
 # ---------------------------------------------------------------------------------------------

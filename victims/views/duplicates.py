@@ -59,8 +59,9 @@ def duplicate_referral(request, pk):
         return redirect("victims:case_duplicates", pk=case.pk)
     duplicates.duplicate_request_referral(user=request.user, case=case, agency=agency)
     messages.success(request, _(
-        "Your request has been sent to the provincial department's review of possible duplicates. "
-        "To ask %(agency)s for a referral now, use its contact below.") % {"agency": agency.name})
+        "Your request has been sent to %(agency)s: it appears on its referrals page, where it can refer "
+        "its case to your agency, and in the provincial department's review of possible duplicates. "
+        "You can also call it on the contact below.") % {"agency": agency.name})
     return redirect("victims:case_duplicates", pk=case.pk)
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.formviews import submit
 from accounts.roles import Action
 from accounts.web import acting_agency, requires
+from victims import duplicates
 from victims import referral_selectors as selectors
 from victims import referrals as services
 from victims.forms import referrals as forms
@@ -75,7 +76,7 @@ def _filters(request, which: str) -> dict:
             "page": request.GET.get("page")}
 
 
-def _list(request, which: str, agency, referrals_for):
+def _list(request, which: str, agency, referrals_for, **extra):
     filters = _filters(request, which)
     referrals = referrals_for(user=request.user, agency=agency, **filters["values"])
     page = Paginator(referrals, PAGE_SIZE).get_page(filters["page"])
@@ -83,7 +84,7 @@ def _list(request, which: str, agency, referrals_for):
     log_request_reads(request, rows, LOG_LIST)
     return render(request, "victims/referral_list.html", {
         "which": which, "page": page, "referrals": rows, "form": filters["form"], "agency": agency,
-        "overdue_count": sum(1 for row in rows if row.overdue),
+        "overdue_count": sum(1 for row in rows if row.overdue), **extra,
     })
 
 
@@ -99,7 +100,8 @@ def referral_inbox(request):
 @require_GET
 def referral_sent(request):
     agency = acting_agency(request, Action.CASE_GRANT)
-    return _list(request, "sent", agency, selectors.referral_sent)
+    return _list(request, "sent", agency, selectors.referral_sent,
+                 referral_requests=duplicates.referral_requests_for(request.actor))
 
 
 class ReferralCreateView(CaseActionView):
@@ -111,6 +113,12 @@ class ReferralCreateView(CaseActionView):
 
     def form_kwargs(self):
         return {"case": self.case}
+
+    def get_form(self, data=None, files=None):
+        form = super().get_form(data, files)
+        if data is None and (to := self.request.GET.get("to", "")).isdigit():
+            form.initial["receiving_agency"] = int(to)  # asked for by that agency (victims.duplicates)
+        return form
 
     def not_available(self):
         return _("A closed case cannot be referred.") if self.case.status == "closed" else ""
