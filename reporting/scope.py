@@ -12,8 +12,10 @@ the receiving agency's province). `scoped_rows` is the only reader of victim-dat
 reporting/: everything the dashboards count is built from the querysets it returns, never from a
 plain manager elsewhere (tests/onedoor/test_unscoped_reads.py holds it to that).
 
-Persons are counted by `person_key`: one expression, so that once person merge lands (`dups`:
-`Person.merged_into`) a merged person counts as the person it was merged into by changing one line.
+Persons are counted by `person_key`, the row's person. A merge (`victims.duplicates.person_merge`)
+moves every row that points at the merged person (cases, child links, stays, requests, loans) to the
+survivor, and an unmerge moves exactly those back; so the row's person already is the surviving one and
+no Coalesce on `merged_into` is needed (tests/reporting/test_merged_persons.py holds it).
 """
 
 from __future__ import annotations
@@ -71,22 +73,28 @@ def statistics_geography(actor) -> Geography:
 
 
 def person_key(path: str = "person"):
-    """The person a row counts as: one line to change when merged persons land
-    (`Coalesce(f"{path}__merged_into_id", f"{path}_id")`)."""
+    """The person a row counts as: the row's person (a merge has moved the row to the survivor)."""
     return F(f"{path}_id")
+
+
+def agency_province(agency: str):
+    """The province of the agency at `agency` (a path): its jurisdiction, or the jurisdiction's parent."""
+    return SqlCase(
+        When(**{f"{agency}__jurisdiction__level": AdministrativeUnit.Level.PROVINCE},
+             then=F(f"{agency}__jurisdiction_id")),
+        default=F(f"{agency}__jurisdiction__parent_id"),
+        output_field=IntegerField(),
+    )
 
 
 def reception_province():
     """The province a reception counts in: the case's province received, else the agency's."""
-    return Coalesce(
-        F("reception_province_id"),
-        SqlCase(
-            When(receiving_agency__jurisdiction__level=AdministrativeUnit.Level.PROVINCE,
-                 then=F("receiving_agency__jurisdiction_id")),
-            default=F("receiving_agency__jurisdiction__parent_id"),
-            output_field=IntegerField(),
-        ),
-    )
+    return Coalesce(F("reception_province_id"), agency_province("receiving_agency"))
+
+
+def contact_province():
+    """The province a contact counts in: the one recorded on it, else the recording agency's."""
+    return Coalesce(F("province_id"), agency_province("recording_agency"))
 
 
 def reception_commune():
@@ -101,10 +109,15 @@ def scoped_rows(geography: Geography, filters: Filters) -> SimpleNamespace:
     """The rows behind every figure, as lazy querysets: cases in the geography (receptions in the
     period are `cases.filter(received_on__range=...)`), and the support lines, deliveries, loans,
     stays, follow-up visits and closures of those cases. Reads victim data in aggregate only: the
-    callers select counts and codes, never a name."""
+    callers select counts and codes, never a name.
+
+    `contacts` (the contact log: hotline calls, walk-ins, messages) are in the period already and
+    placed like receptions: the province recorded on the contact, else the recording agency's; at
+    agency level the agency's own. A contact's geography is where it was recorded or is about, never
+    who called: its caller fields are not selected by any statistic."""
     from facilities.models import Stay
     from support.models import Delivery, Loan, SupportRequestLine
-    from victims.models import Case, CaseClosure, FollowUpVisit, IdentificationOutcome
+    from victims.models import Case, CaseClosure, Contact, FollowUpVisit, IdentificationOutcome
 
     cases = Case.objects.annotate(geo_province=reception_province(), geo_commune=reception_commune())
     if geography.level == PROVINCE:
@@ -131,7 +144,24 @@ def scoped_rows(geography: Geography, filters: Filters) -> SimpleNamespace:
         stays=Stay.objects.filter(case_id__in=case_ids),
         visits=FollowUpVisit.objects.filter(case_id__in=case_ids),
         closures=CaseClosure.objects.filter(case_id__in=case_ids),
+        contacts=_scoped_contacts(Contact.objects.all(), geography, filters),
     )
+
+
+def _scoped_contacts(contacts, geography: Geography, filters: Filters):
+    contacts = contacts.annotate(geo_province=contact_province()).filter(
+        occurred_at__date__range=(filters.start, filters.end))
+    if geography.level == PROVINCE:
+        contacts = contacts.filter(geo_province=geography.province_id)
+    elif geography.level == AGENCY:
+        contacts = contacts.filter(recording_agency_id=geography.agency_id)
+    if filters.province_id and geography.level == NATIONAL:
+        contacts = contacts.filter(geo_province=filters.province_id)
+    if filters.agency_type:
+        contacts = contacts.filter(recording_agency__type__code=filters.agency_type)
+    if filters.agency_id and geography.level == PROVINCE:
+        contacts = contacts.filter(recording_agency_id=filters.agency_id)
+    return contacts
 
 
 def activity_rows(geography: Geography, filters: Filters):

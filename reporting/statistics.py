@@ -507,9 +507,7 @@ def build_tables(geography: Geography, filters: Filters) -> dict:
                                      ClosureReason.choices, c_cols),
                         total=Row(_("Total"), {"a": closure_total.get("a") or 0})))
 
-    contact_table = contacts.contact_table(geography, filters)
-    if contact_table is not None:
-        tables.append(contact_table)
+    tables.extend(contacts.contact_tables(geography, filters))
 
     a_cols = [Column("events", _("Activities")), Column("participants", _("Participants")),
               Column("trainees", _("Trainees")), Column("panels", _("Panels")), Column("posters", _("Posters")),

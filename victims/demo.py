@@ -17,6 +17,9 @@ from .models import (
     ChildRelationship,
     ClosureReason,
     ConfirmingDocumentType,
+    ContactChannel,
+    ContactKind,
+    ContactOutcome,
     EthnicGroup,
     IdentificationResult,
     IdPaperType,
@@ -242,3 +245,49 @@ def _abroad_and_commune(d: _Demo) -> None:
                     reception_place="UBND phường Đông Kinh")
     services.case_close(user=d.users["xa.ls"], case=dup, reason=ClosureReason.DUPLICATE,
                         reason_detail="Trùng hồ sơ của Đồn Biên phòng Hữu Nghị.")
+
+
+# username, agency, days ago, hour, channel, kind, province, outcome, case opened (demo key), summary
+CONTACTS = [
+    ("nhatambinh.hn", "NNBY-HN", 90, 8, ContactChannel.HOTLINE_111, ContactKind.RESCUE_SUPPORT, "ha noi",
+     ContactOutcome.CASE_OPENED, "07", "Người nhà báo chị bị giữ ở nơi làm việc, xin hỗ trợ đón về."),
+    ("canbo.ls", "TTCTXH-LS", 40, 21, ContactChannel.HOTLINE_111, ContactKind.SUSPECTED_CASE, "lang son",
+     ContactOutcome.REPORTED_TO_POLICE, None, "Nghi có người bị đưa sang biên giới; đã chuyển Công an tỉnh."),
+    ("canbo.ls", "TTCTXH-LS", 25, 10, ContactChannel.HOTLINE_111, ContactKind.INFORMATION, "lang son",
+     ContactOutcome.ANSWERED, None, "Hỏi về chế độ hỗ trợ cho người được tiếp nhận."),
+    ("canbo.ls", "TTCTXH-LS", 9, 15, ContactChannel.MESSAGE, ContactKind.COUNSELLING, "lang son",
+     ContactOutcome.FOLLOW_UP, None, "Nhắn tin qua Zalo xin tư vấn tâm lý; hẹn gọi lại."),
+    ("xa.ls", "UBND-DD-LS", 6, 9, ContactChannel.WALK_IN, ContactKind.SUSPECTED_CASE, "lang son",
+     ContactOutcome.REFERRED, None, "Người dân đến báo tin; đã chuyển Trung tâm Công tác xã hội tỉnh."),
+    ("canbo.hn", "TTBTXH-HN", 30, 14, ContactChannel.HOTLINE_OTHER, ContactKind.REFERRAL, "nghe an",
+     ContactOutcome.REFERRED, None, "Chuyển tiếp trường hợp ở Nghệ An cho Sở Y tế tỉnh."),
+    ("canbo.hn", "TTBTXH-HN", 3, 11, ContactChannel.HOTLINE_111, ContactKind.INFORMATION, None,
+     ContactOutcome.CUT_OFF, None, ""),
+    ("canbo.na", "TTCTXH-NA", 18, 16, ContactChannel.EMAIL, ContactKind.INFORMATION, "nghe an",
+     ContactOutcome.ANSWERED, None, "Thư hỏi thủ tục xác minh nạn nhân."),
+]
+
+
+def seed_contacts() -> bool:
+    """Create a few demo contacts once (hotline calls, a walk-in, messages), through the contact service;
+    one of them opened a demo case. No caller's identity. Returns False if the demo agencies have
+    contacts already."""
+    from .contacts import contact_record
+    from .models import Contact
+
+    if Contact.objects.filter(recording_agency__code__in={c[1] for c in CONTACTS}).exists():
+        return False
+    if not Case.objects.filter(intake_key__startswith=DEMO_KEY_PREFIX).exists():
+        raise RuntimeError("Seed the demo cases first (victims.demo.seed_cases).")
+    d = _Demo()
+    for username, agency_code, days, hour, channel, kind, province, outcome, case_key, summary in CONTACTS:
+        day = d.ago(days)
+        contact_record(
+            user=d.users[username], agency=d.agencies[agency_code],
+            line="1800 1567" if channel == ContactChannel.HOTLINE_OTHER else "",
+            occurred_at=timezone.make_aware(datetime.datetime(day.year, day.month, day.day, hour, 15)),
+            channel=channel, kind=kind, province=d.province(province) if province else None, outcome=outcome,
+            case=Case.objects.get(intake_key=f"{DEMO_KEY_PREFIX}{case_key}") if case_key else None,
+            duration_minutes=12, summary=summary,
+        )
+    return True

@@ -13,12 +13,22 @@ Persons received in 2025 (reception province in brackets):
          labour); closed 20/06 (not a victim).
   mai    female, born 20/05/2008 (17: 16–17), no ethnicity, VN, no outcome. XA-LS 01/07 (hotline).
 and one received in 2024 (out of the period): TT-LS 01/11/2024.
+
+Contacts (the contact log, through victims.contacts.contact_record), in 2025 unless said:
+  c1 TT-LS  hotline 111,   suspected case,  province LS,   a case was opened (Hoa's at TT-LS)
+  c2 TT-LS  hotline 111,   information,     no province (-> LS, the agency's), answered
+  c3 TT-LS  message,       counselling,     province HN (-> counts in HN, not LS), referred
+  c4 TT-HN  other hotline, rescue/support,  province HN,   passed to the police
+  c5 TT-LS  walk-in,       information,     15/12/2024 (out of the period)
+Every one with a caller's name and phone (CALLERS, PHONES), which no statistic may carry.
 """
 
 from __future__ import annotations
 
 import datetime
 from types import SimpleNamespace
+
+from django.utils import timezone
 
 from accounts.actor import act_as
 from accounts.models import AdministrativeUnit, AgencyType
@@ -30,6 +40,7 @@ from tests.facilities.factories import FacilityFactory, StayFactory
 from tests.factories import AgencyFactory, MembershipFactory, province
 from tests.support.factories import LAW53, decide_all, request_support
 from tests.victims.factories import CaseChildFactory, CaseFactory, PersonFactory
+from victims.contacts import contact_record
 from victims.models import (
     CaseClosure,
     ConfirmingDocumentType,
@@ -46,6 +57,8 @@ NAMES = ["Hứa Thị Phương Hoa", "Đinh Thị Lan Chi", "Somsak Phommavong",
          "Hứa Văn Tí"]
 PAPERS = ["084210009999"]
 ADDRESSES = ["Thôn Nà Phặc Kín"]
+CALLERS = ["Bế Thị Gọi Điện", "Nông Văn Nhắn Tin", "Hoàng Thị Đến Trình", "Vi Văn Báo Tin", "Lò Thị Năm Cũ"]
+PHONES = ["0912 345 601", "0912 345 602", "0912 345 603", "0912 345 604", "0912 345 605"]
 
 
 def _agency(code, type_code, jurisdiction, name):
@@ -178,5 +191,23 @@ def build():
     hn_member = _member(w.tthn, Role.CASEWORKER, "st_hn_caseworker")
     activity_create(actor=act_as(hn_member.user, hn_member), kind="materials", held_on=D(2025, 10, 1),
                     province=hn, title="Phát tài liệu", panels=2, posters=50)
+
+    # Contacts (services); the callers' names and phones must never reach a statistic.
+    def at(day, hour=9):
+        return timezone.make_aware(datetime.datetime(day.year, day.month, day.day, hour))
+
+    hn_actor = act_as(hn_member.user, hn_member)
+    w.contacts = [
+        contact_record(user=user, agency=agency, occurred_at=when, channel=channel, kind=kind, province=where,
+                       outcome=outcome, case=case, caller_name=CALLERS[i], caller_phone=PHONES[i],
+                       caller_note="Người nhà")
+        for i, (user, agency, when, channel, kind, where, outcome, case) in enumerate([
+            (ls_actor, w.tt, at(D(2025, 3, 2)), "hotline_111", "suspected_case", ls, "case_opened", w.hoa_tt),
+            (ls_actor, w.tt, at(D(2025, 6, 30), 23), "hotline_111", "information", None, "answered", None),
+            (ls_actor, w.tt, at(D(2025, 8, 12)), "message", "counselling", hn, "referred", None),
+            (hn_actor, w.tthn, at(D(2025, 11, 3)), "hotline_other", "rescue_support", hn, "reported_to_police", None),
+            (ls_actor, w.tt, at(D(2024, 12, 15)), "walk_in", "information", None, "answered", None),
+        ])
+    ]
     del caseworker.acting_membership, hn_member.user.acting_membership  # unbound again for the tests
     return w

@@ -22,6 +22,9 @@ CLOSURES0 = {k: [0] for k in ("reintegrated", "not_a_victim", "declined_support"
                               "deceased", "duplicate", "other")}
 BANDS0 = {str(i): [0] for i in range(7)}
 KINDS0 = {"communication": [0] * 7, "training": [0] * 7, "materials": [0] * 7}
+# Contacts: [contacts, of which a case was opened]
+CONTACT_CHANNELS0 = {k: [0, 0] for k in ("hotline_111", "hotline_other", "walk_in", "message", "email", "other")}
+CONTACT_KINDS0 = {k: [0, 0] for k in ("information", "counselling", "suspected_case", "rescue_support", "referral")}
 
 
 def figures(world, persona, filters=YEAR):
@@ -83,6 +86,12 @@ def test_national_figures(world):
         "activities": KINDS0 | {"communication": [1, 120, 0, 0, 0, 300, 0], "training": [1, 30, 30, 0, 0, 0, 30],
                                 "materials": [1, 0, 0, 2, 50, 0, 0], "total": [3, 150, 30, 2, 50, 300, 30]},
         "activities_province": {ls: [2, 150, 30, 0, 0, 300, 30], hn: [1, 0, 0, 2, 50, 0, 0]},
+        # c1–c4 (c5 is 2024); c3 was recorded in LS about HN and counts in HN.
+        "contacts_channel": CONTACT_CHANNELS0 | {"hotline_111": [2, 1], "message": [1, 0], "hotline_other": [1, 0],
+                                                 "total": [4, 1]},
+        "contacts_kind": CONTACT_KINDS0 | {"suspected_case": [1, 1], "information": [1, 0], "counselling": [1, 0],
+                                           "rescue_support": [1, 0], "total": [4, 1]},
+        "contacts_province": {ls: [2, 1], hn: [2, 0], "total": [4, 1]},
     }
     assert f == expected
     assert "1" in board.table("province").note  # "received in more than one province: 1"
@@ -117,6 +126,9 @@ def test_province_figures(world):
         "reintegration": CLOSURES0 | {"total": [0]},
         "activities": KINDS0 | {"communication": [1, 120, 0, 0, 0, 300, 0], "training": [1, 30, 30, 0, 0, 0, 30],
                                 "total": [2, 150, 30, 0, 0, 300, 30]},
+        # c1 and c2 (no province: the agency's); c3 is about HN.
+        "contacts_channel": CONTACT_CHANNELS0 | {"hotline_111": [2, 1], "total": [2, 1]},
+        "contacts_kind": CONTACT_KINDS0 | {"suspected_case": [1, 1], "information": [1, 0], "total": [2, 1]},
     }
     assert f == expected
 
@@ -135,25 +147,38 @@ def test_agency_figures(world):
     assert f["stays"] == {"admissions": [1], "persons": [1], "ended": [1], "average": [31], "longest": [31],
                           "occupancy": [0]}
     assert f["activities"]["total"] == [2, 150, 30, 0, 0, 300, 30]
-    assert "province" not in f and "agency" not in f
+    # The centre's own contacts, wherever they are about: c1, c2 and c3.
+    assert f["contacts_channel"] == CONTACT_CHANNELS0 | {"hotline_111": [2, 1], "message": [1, 0], "total": [3, 1]}
+    assert f["contacts_kind"] == CONTACT_KINDS0 | {"suspected_case": [1, 1], "information": [1, 0],
+                                                   "counselling": [1, 0], "total": [3, 1]}
+    assert "province" not in f and "agency" not in f and "contacts_province" not in f
+
+
+def test_hanoi_department_contacts(world):
+    _, f = figures(world, "hn_statistician")
+    # c3 (recorded in LS, about HN) and c4.
+    assert f["contacts_channel"] == CONTACT_CHANNELS0 | {"message": [1, 0], "hotline_other": [1, 0], "total": [2, 0]}
+    assert f["contacts_kind"] == CONTACT_KINDS0 | {"counselling": [1, 0], "rescue_support": [1, 0], "total": [2, 0]}
 
 
 def test_national_filtered_to_a_province_equals_the_province_level(world):
     _, national = figures(world, "ministry_analyst", dataclasses.replace(YEAR, province_id=world.ls.pk))
     _, province = figures(world, "department_statistician")
     for key in ("summary", "sex", "age", "destination", "purpose", "agency_type", "channel", "regimes", "stays",
-                "activities", "agency", "commune"):
+                "activities", "agency", "commune", "contacts_channel", "contacts_kind"):
         assert national[key] == province[key], key
 
 
 def test_agency_type_filter_and_another_period(world):
     _, border = figures(world, "ministry_analyst", dataclasses.replace(YEAR, agency_type="border_guard"))
     assert border["summary"]["persons"] == [1] and border["summary"]["receptions"] == [1]
+    assert border["contacts_channel"]["total"] == [0, 0]
     _, before = figures(world, "ministry_analyst", Filters(start=D(2024, 1, 1), end=D(2024, 12, 31),
                                                            on_date=D(2024, 11, 15)))
     assert before["summary"]["persons"] == [1] and before["sex"]["male"] == [1]
     assert before["stays"]["admissions"] == [1] and before["stays"]["occupancy"] == [1]
     assert before["regimes"]["total"] == [0, 0, 0, 0]
+    assert before["contacts_channel"] == CONTACT_CHANNELS0 | {"walk_in": [1, 0], "total": [1, 0]}
 
 
 def test_the_ministry_sees_small_figures_suppressed(world):

@@ -13,11 +13,11 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from openpyxl import load_workbook
 
 from tests.factories import totp_device
-from tests.reporting.population import ADDRESSES, NAMES, PAPERS
+from tests.reporting.population import ADDRESSES, CALLERS, NAMES, PAPERS, PHONES
 
 pytestmark = pytest.mark.django_db
 QUERY = "?period=year-2025"
-SECRETS = [*NAMES, *PAPERS, *ADDRESSES]
+SECRETS = [*NAMES, *PAPERS, *ADDRESSES, *CALLERS, *PHONES]
 
 
 def client_for(world, persona) -> Client:

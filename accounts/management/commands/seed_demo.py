@@ -12,6 +12,8 @@ DEMO_LOADERS = [
     "victims.demo.seed_cases",
     "facilities.demo.seed_facilities",
     "support.demo.seed_support",
+    "victims.demo.seed_contacts",
+    "reporting.demo.seed_activities",
 ]
 
 
