@@ -32,7 +32,7 @@ def test_the_request_goes_once_the_case_is_referred_to_the_asker(world):  # noqa
     [request] = duplicates.referral_requests_for(holder)
     assert request.case == world.first and request.agency == world.centre
 
-    referral_send(user=holder, case=world.first, receiving_agency=world.centre, reason="Trùng hồ sơ",
+    referral_send(user=holder.user, case=world.first, receiving_agency=world.centre, reason="Trùng hồ sơ",
                   services=["shelter"], shared_parts=["identity"])
     assert duplicates.referral_requests_for(actor(world.border_officer)) == []
 

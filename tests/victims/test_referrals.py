@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404
+from django.utils import translation
 
 from accounts.roles import Action
 from support.working_days import add_working_days
@@ -219,7 +220,8 @@ def test_two_users_accepting_at_once_decide_once():
     def accept(user):
         try:
             barrier.wait()
-            referrals.referral_accept(user=user, referral=referral)
+            with translation.override("en"):  # a new thread starts in the default language
+                referrals.referral_accept(user=user, referral=referral)
             results.append("accepted")
         except ValidationError as error:
             results.append(" ".join(error.messages))
