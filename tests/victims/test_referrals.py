@@ -218,14 +218,15 @@ def test_two_users_accepting_at_once_decide_once():
     results = []
 
     def accept(user):
+        translation.activate("en")  # a new thread starts in the default language (Vietnamese)
         try:
             barrier.wait()
-            with translation.override("en"):  # a new thread starts in the default language
-                referrals.referral_accept(user=user, referral=referral)
+            referrals.referral_accept(user=user, referral=referral)
             results.append("accepted")
         except ValidationError as error:
             results.append(" ".join(error.messages))
         finally:
+            translation.deactivate()
             connection.close()
 
     threads = [threading.Thread(target=accept, args=(user,)) for user in (w.receiver, w.receiver2)]
