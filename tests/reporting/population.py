@@ -1,5 +1,11 @@
 """A known population for the statistics tests: every figure of every table is known by hand.
 
+Built through the app's own services, as the agencies would enter it (issue 14): receptions and
+declarations, the police's identifications, the accompanying child, the duplicate merge of a person
+received by several agencies, consent and sharing, stays, support, follow-up, closure, activities and
+contacts. Only the agencies, memberships and the facility (registry data, not the population) come
+from factories.
+
 Lạng Sơn (LS): border post BP, police CA, social centre TT, a commune committee XA (in a commune of
 Lạng Sơn), the department SYT. Hà Nội (HN): social centre TT-HN, department SYT-HN. The ministry BO.
 
@@ -32,23 +38,39 @@ from django.utils import timezone
 
 from accounts.actor import act_as
 from accounts.models import AdministrativeUnit, AgencyType
-from accounts.roles import Role
+from accounts.roles import Action, Role
+from facilities.choices import GenderPolicy
+from facilities.services import stay_admit, stay_discharge
 from reporting.services import activity_create
 from support.models import Delivery
 from support.services import delivery_record, loan_create, loan_update_status
-from tests.facilities.factories import FacilityFactory, StayFactory
+from tests.facilities.factories import FacilityFactory
 from tests.factories import AgencyFactory, MembershipFactory, province
 from tests.support.factories import LAW53, decide_all, request_support
-from tests.victims.factories import CaseChildFactory, CaseFactory, PersonFactory
 from victims.contacts import contact_record
+from victims.duplicates import person_merge
 from victims.models import (
-    CaseClosure,
+    Case,
+    ChildRelationship,
     ConfirmingDocumentType,
+    DuplicateProposal,
     EthnicGroup,
-    FollowUpVisit,
-    IdentificationOutcome,
+    Person,
     ReceptionChannel,
-    ReintegrationPlan,
+)
+from victims.services import (
+    case_add_child,
+    case_close,
+    case_grant_access,
+    case_register_reception,
+    case_transition,
+    case_update_declaration,
+    consent_record,
+    followup_visit_record,
+    identification_record_outcome,
+    person_update_declaration,
+    reintegration_plan_create,
+    verification_request,
 )
 from victims.workflow import Status
 
@@ -69,18 +91,30 @@ def _member(agency, role, username):
     return MembershipFactory(agency=agency, role=role, user__username=username)
 
 
-def _case(person, agency, on, channel, *, dest="", purposes=(), outcome=None, status=Status.RECEIVED):
-    case = CaseFactory(person=person, receiving_agency=agency, owning_agency=agency, received_on=on,
-                       reception_channel=channel, destination_country=dest, purposes=list(purposes), status=status,
-                       province=person.home_province or agency.jurisdiction)
-    if outcome:
-        final = outcome != "under_identification"
-        IdentificationOutcome.objects.create(
-            case=case, outcome=outcome, document_type=ConfirmingDocumentType.POLICE_CONFIRMATION if final else "",
-            document_number="15/XN" if final else "", document_date=on + datetime.timedelta(days=5) if final else None,
-            issuing_body="Công an tỉnh" if final else "", recorded_by=case.created_by, recorded_by_agency=agency,
-        )
-    return case
+def _register(user, agency, on, channel, person, *, dest="", purposes=(), **identity):
+    """A reception through the reception service, then the declaration through the declaration services.
+
+    `person` holds what is known at reception (full_name, sex, birth_year or date_of_birth); `identity`
+    is the rest of the person's declaration (ethnicity, nationality, home_province, papers...)."""
+    case = case_register_reception(user=user, agency=agency, reception_channel=channel, received_on=on, **person)
+    if identity:
+        person_update_declaration(user=user, person=case.person, **identity)
+    if dest or purposes:
+        case_update_declaration(user=user, case=case, destination_country=dest, purposes=list(purposes))
+    return Case.objects.get(pk=case.pk)
+
+
+def _identify(requester, police, case, outcome, on):
+    """The receiving agency asks the police (verification_request) and the police record the outcome."""
+    if requester is not None:
+        verification_request(user=requester, case=case, police_agency=police.agency)
+    final = outcome != "under_identification"
+    identification_record_outcome(
+        user=police.user, case=case, outcome=outcome,
+        document_type=ConfirmingDocumentType.POLICE_CONFIRMATION if final else "",
+        document_number="15/XN" if final else "", document_date=on + datetime.timedelta(days=5) if final else None,
+        issuing_body="Công an tỉnh" if final else "",
+    )
 
 
 def build():
@@ -109,31 +143,63 @@ def build():
     w.memberships = users
     w.users = {name: m.user for name, m in users.items()}
 
-    tay, kinh = EthnicGroup.objects.get(name="Tày"), EthnicGroup.objects.get(code="01")
-    w.hoa = PersonFactory(full_name=NAMES[0], sex="female", birth_year=2010, ethnicity=tay, nationality="VN",
-                          home_province=ls, id_paper_type="cccd", id_paper_number=PAPERS[0],
-                          home_address_detail=ADDRESSES[0])
-    w.lan = PersonFactory(full_name=NAMES[1], sex="female", birth_year=1990, ethnicity=kinh, nationality="VN",
-                          home_province=ls)
-    w.somsak = PersonFactory(full_name=NAMES[2], sex="male", birth_year=2000, nationality="LA", home_province=None)
-    w.mai = PersonFactory(full_name=NAMES[3], sex="female", birth_year=None, date_of_birth=D(2008, 5, 20),
-                          nationality="VN", home_province=ls)
-    w.old = PersonFactory(full_name=NAMES[4], sex="male", birth_year=1980, nationality="VN", home_province=ls)
+    # The receiving agencies' caseworkers, and a police officer who records the identifications.
+    bp_user, xa_user = (_member(w.bp, Role.CASEWORKER, "st_bp_caseworker").user,
+                        _member(w.xa, Role.CASEWORKER, "st_xa_caseworker").user)
+    police = _member(w.ca, Role.CASEWORKER, "st_ca_caseworker")
+    tt_user = users["centre_caseworker"].user
+    hn_member = _member(w.tthn, Role.CASEWORKER, "st_hn_caseworker")
+    hn_user = hn_member.user
 
-    w.hoa_bp = _case(w.hoa, w.bp, D(2025, 3, 1), ReceptionChannel.HANDED_BACK_AT_BORDER, dest="CN",
-                     purposes=["forced_marriage"], outcome="identified", status=Status.IDENTIFIED)
-    w.hoa_tt = _case(w.hoa, w.tt, D(2025, 3, 5), ReceptionChannel.FOUND_IN_FACILITY, outcome="identified",
-                     status=Status.IDENTIFIED)
-    w.hoa_hn = _case(w.hoa, w.tthn, D(2025, 4, 10), ReceptionChannel.OTHER)
-    w.lan_ca = _case(w.lan, w.ca, D(2025, 5, 2), ReceptionChannel.RESCUED, dest="CN",
-                     purposes=["sexual_exploitation", "forced_labour"], outcome="under_identification",
-                     status=Status.UNDER_IDENTIFICATION)
-    w.somsak_hn = _case(w.somsak, w.tthn, D(2025, 6, 1), ReceptionChannel.SELF_REPORTED, purposes=["forced_labour"],
-                        outcome="not_victim", status=Status.NOT_VICTIM)
-    w.mai_xa = _case(w.mai, w.xa, D(2025, 7, 1), ReceptionChannel.HOTLINE)
-    w.old_tt = _case(w.old, w.tt, D(2024, 11, 1), ReceptionChannel.SELF_REPORTED)
-    w.son = PersonFactory(full_name=NAMES[5], sex="male", birth_year=2020, nationality="VN")
-    CaseChildFactory(case=w.hoa_tt, person=w.son, created_by=w.hoa_tt.created_by)
+    # Receptions and persons through the reception and declaration services. The 2025 (and 2024)
+    # reception dates are in the past, which the service accepts as a historical reception.
+    tay, kinh = EthnicGroup.objects.get(name="Tày"), EthnicGroup.objects.get(code="01")
+    hoa = {"full_name": NAMES[0], "sex": "female", "birth_year": 2010}
+    w.hoa_bp = _register(bp_user, w.bp, D(2025, 3, 1), ReceptionChannel.HANDED_BACK_AT_BORDER, hoa, dest="CN",
+                         purposes=["forced_marriage"], ethnicity=tay, nationality="VN", home_province=ls,
+                         id_paper_type="cccd", id_paper_number=PAPERS[0], home_address_detail=ADDRESSES[0])
+    # The same woman received again by the LS centre and by the HN centre: each agency registers her
+    # (a person of its own, with the home province she gives), and the department merges the pairs.
+    w.hoa_tt = _register(tt_user, w.tt, D(2025, 3, 5), ReceptionChannel.FOUND_IN_FACILITY, hoa, home_province=ls)
+    w.hoa_hn = _register(hn_user, w.tthn, D(2025, 4, 10), ReceptionChannel.OTHER, hoa, home_province=ls)
+    w.lan_ca = _register(police.user, w.ca, D(2025, 5, 2), ReceptionChannel.RESCUED,
+                         {"full_name": NAMES[1], "sex": "female", "birth_year": 1990},
+                         dest="CN", purposes=["sexual_exploitation", "forced_labour"], ethnicity=kinh,
+                         nationality="VN", home_province=ls)
+    w.somsak_hn = _register(hn_user, w.tthn, D(2025, 6, 1), ReceptionChannel.SELF_REPORTED,
+                            {"full_name": NAMES[2], "sex": "male", "birth_year": 2000}, purposes=["forced_labour"],
+                            nationality="LA")
+    w.mai_xa = _register(xa_user, w.xa, D(2025, 7, 1), ReceptionChannel.HOTLINE,
+                         {"full_name": NAMES[3], "sex": "female", "date_of_birth": D(2008, 5, 20)},
+                         nationality="VN", home_province=ls)
+    w.old_tt = _register(tt_user, w.tt, D(2024, 11, 1), ReceptionChannel.SELF_REPORTED,
+                         {"full_name": NAMES[4], "sex": "male", "birth_year": 1980}, nationality="VN",
+                         home_province=ls)
+
+    # The registrations proposed Hoa's pairs; the LS department merges them into the border post's person.
+    reviewer = act_as(users["department_approver"].user, users["department_approver"])
+    survivor = w.hoa_bp.person_id
+    for case in (w.hoa_tt, w.hoa_hn):
+        proposal = DuplicateProposal.objects.get(person_low_id=min(survivor, case.person_id),
+                                                 person_high_id=max(survivor, case.person_id))
+        person_merge(user=reviewer, proposal=proposal, survivor_id=survivor, reason="Cùng một người: họ tên, năm sinh, quê")
+    del users["department_approver"].user.acting_membership  # unbound again
+
+    # Identification: the agencies ask the police; the police record the outcome (Lan's case is theirs).
+    _identify(bp_user, police, w.hoa_bp, "identified", D(2025, 3, 1))
+    _identify(tt_user, police, w.hoa_tt, "identified", D(2025, 3, 5))
+    _identify(None, police, w.lan_ca, "under_identification", D(2025, 5, 2))
+    _identify(hn_user, police, w.somsak_hn, "not_victim", D(2025, 6, 1))
+
+    # Her son came with her to the LS centre.
+    w.son = case_add_child(user=tt_user, case=w.hoa_tt, full_name=NAMES[5], relationship=ChildRelationship.CHILD,
+                           sex="male", birth_year=2020, nationality="VN").person
+    cases = Case.objects.in_bulk([w.hoa_bp.pk, w.hoa_tt.pk, w.hoa_hn.pk, w.lan_ca.pk, w.somsak_hn.pk, w.mai_xa.pk,
+                                  w.old_tt.pk])
+    for name in ("hoa_bp", "hoa_tt", "hoa_hn", "lan_ca", "somsak_hn", "mai_xa", "old_tt"):
+        setattr(w, name, cases[getattr(w, name).pk])
+    w.hoa, w.lan, w.somsak, w.mai, w.old = (Person.objects.get(pk=c.person_id) for c in (
+        w.hoa_bp, w.lan_ca, w.somsak_hn, w.mai_xa, w.old_tt))
 
     # Support (services): Hoa at the LS centre, all six regimes; her son regime 1; Lan regime 1.
     caseworker, director, approver = (w.users["centre_caseworker"], w.users["centre_director"],
@@ -164,23 +230,31 @@ def build():
     loan_update_status(user=caseworker, loan=loan, status="approved")
     loan_update_status(user=caseworker, loan=loan, status="disbursed", disbursed_on=D(2025, 10, 5))
 
-    # Stays: Hoa 06/03–05/04 (31 days), Lan from 03/05 (current on 31/12/2025), the 2024 person 2024.
-    facility = FacilityFactory(owner_agency=w.tt, province=ls)
-    StayFactory(facility=facility, case=w.hoa_tt, person=w.hoa, admitted_on=D(2025, 3, 6), discharged_on=D(2025, 4, 5),
-                destination="family")
-    StayFactory(facility=facility, case=w.lan_ca, person=w.lan, admitted_on=D(2025, 5, 3))
-    StayFactory(facility=facility, case=w.old_tt, person=w.old, admitted_on=D(2024, 11, 2),
-                discharged_on=D(2024, 12, 1), destination="family")
+    # Stays (services). The facility itself is registry data, not population: a factory, taking women and men.
+    facility = FacilityFactory(owner_agency=w.tt, province=ls, gender_policy=GenderPolicy.MIXED)
+    # Lan's case is the police's: with her consent they share it with the centre, which admits her.
+    consent_record(user=police.user, case=w.lan_ca, share_with=["social_centre"], recorded_on=D(2025, 5, 2))
+    case_grant_access(user=police.user, case=w.lan_ca, grantee_agency=w.tt, actions=[Action.CASE_VIEW],
+                      reason="Tiếp nhận vào cơ sở")
+    # Hoa 06/03–05/04 (31 days), Lan from 03/05 (current on 31/12/2025), the 2024 person 2024.
+    for case, person, admitted, discharged in ((w.hoa_tt, w.hoa, D(2025, 3, 6), D(2025, 4, 5)),
+                                                (w.lan_ca, w.lan, D(2025, 5, 3), None),
+                                                (w.old_tt, w.old, D(2024, 11, 2), D(2024, 12, 1))):
+        [stay] = stay_admit(user=tt_user, facility=facility, case=case, persons=[person], admitted_on=admitted,
+                            admission_reason="Không có nơi ở an toàn")
+        if discharged:
+            stay_discharge(user=tt_user, stay=stay, discharged_on=discharged, destination="family")
     w.facility = facility
 
-    # Follow-up: two visits to Hoa, one in 2026 (out of the period). Closure of Somsak's case.
-    plan = ReintegrationPlan.objects.create(case=w.hoa_tt, starts_on=D(2025, 4, 6), ends_on=D(2027, 4, 5),
-                                            responsible_agency=w.tt, created_by=caseworker)
+    # Follow-up (services): a plan from 06/04 (she is a minor: a safe escort), two visits to Hoa.
+    # Closure of Somsak's case.
+    reintegration_plan_create(user=tt_user, case=w.hoa_tt, starts_on=D(2025, 4, 6), ends_on=D(2027, 4, 5),
+                              responsible_agency=w.tt, safe_escort=True)
+    case_transition(user=tt_user, case=w.hoa_tt, to_status=Status.FOLLOW_UP, reason="Về gia đình")
     for day in (D(2025, 5, 6), D(2025, 6, 6)):
-        FollowUpVisit.objects.create(case=w.hoa_tt, plan=plan, visited_on=day, visitors="Cán bộ xã",
-                                     place="Tại nhà", findings="Ổn định", recorded_by=caseworker)
-    CaseClosure.objects.create(case=w.somsak_hn, reason="not_a_victim", closed_on=D(2025, 6, 20),
-                               closed_by=w.somsak_hn.created_by)
+        followup_visit_record(user=tt_user, case=w.hoa_tt, visited_on=day, visitors="Cán bộ xã", place="Tại nhà",
+                              findings="Ổn định")
+    case_close(user=hn_user, case=w.somsak_hn, reason="not_a_victim", closed_on=D(2025, 6, 20))
 
     # Programme activities (services)
     ls_actor = act_as(caseworker, w.memberships["centre_caseworker"])
@@ -188,7 +262,6 @@ def build():
                     title="Truyền thông tại chợ biên giới", participants=120, leaflets=300)
     activity_create(actor=ls_actor, kind="training", held_on=D(2025, 8, 1), province=ls,
                     title="Tập huấn cán bộ xã", participants=30, trainees=30, booklets=30)
-    hn_member = _member(w.tthn, Role.CASEWORKER, "st_hn_caseworker")
     activity_create(actor=act_as(hn_member.user, hn_member), kind="materials", held_on=D(2025, 10, 1),
                     province=hn, title="Phát tài liệu", panels=2, posters=50)
 
