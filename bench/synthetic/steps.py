@@ -77,7 +77,7 @@ def persons_and_cases(gen, rng, stories):
             from_day, s.received - D(days=ri(rng, 1, 29)), pick1(rng, NEEDS), s.next_visit_due,
             f"syn-long-{gen.seed}-{s.case_id}" if s.long else "", created, ts(changed), org.caseworker_id,
             gen.destination_province(rng) if destination == "" else None, org.id, s.province_id, org.id,
-            org.province_id, s.person_id,
+            org.province_id, s.person_id, "",
         )
         consent_id = gen.ids("victims_consent", 1)
         given = rng.random() < 0.92
@@ -282,7 +282,7 @@ def referrals(gen, rng, stories):
                          s.org.caseworker_id, ts(sent), (sent + D(days=ANSWER_DAYS)).date(), centre.caseworker_id,
                          ts(at), "", None, None, "", grant_id, s.consent_id, "")
             continue
-        if not s.consent_id or not s.identified_at or rng.random() >= 0.02:
+        if not s.consent_id or not s.identified_at or rng.random() >= 0.04:
             continue
         centre = gen.ref.of(s.province_id, "social_centre")
         if not centre:
@@ -293,7 +293,7 @@ def referrals(gen, rng, stories):
         recent = sent.date() > gen.anchor - D(days=60)
         if sent.date() > gen.anchor:
             continue
-        pending = still_open and (recent or rng.random() < 0.1)
+        pending = still_open and (recent or rng.random() < 0.3)
         answered = None if pending else ts(sent + D(days=ri(rng, 1, ANSWER_DAYS)))
         referral.add(gen.ids("victims_referral", 1), s.case_id, s.org.id, centre.id, pick1(rng, REFERRAL_REASONS),
                      rng.choices(services, weights, k=ri(rng, 1, 2)), "urgent" if rng.random() < 0.15 else "normal",
@@ -369,7 +369,7 @@ COLUMNS = {
                     "destination_country purposes purpose_other means_of_control recruitment trafficked_from "
                     "trafficked_until immediate_needs next_visit_due intake_key created_at updated_at created_by_id "
                     "destination_province_id owning_agency_id province_id receiving_agency_id reception_province_id "
-                    "person_id",
+                    "person_id health_notes",
     "victims_casechild": "id relationship relationship_note created_at case_id created_by_id person_id",
     "victims_consent": "id given share_with share_with_detail recorded_on guardian_name guardian_relationship "
                        "withdrawn_on note created_at case_id recorded_by_id person_id",
