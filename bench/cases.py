@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.urls import reverse
 
+from accounts.actor import act_as
+from accounts.models import Membership
+
 PAGE_SIZE = 25
 DEEP_PAGE = 100
 SEARCH = "Nguyễn Thị Hương"
@@ -230,3 +233,248 @@ def decision_pdf(bench):
     return Pair(lambda: decision_pdf_bytes(decision),
                 lambda: HTML(string="<p>Một dòng.</p>").write_pdf(),
                 "WeasyPrint: one-line HTML")
+
+
+# -- duplicate candidates for a new intake -------------------------------------------------------
+# The intake of someone already received: the name, sex, birth year and home province of the person
+# of the caseworker's latest case, as a new registration would give them (no paper number).
+_DUPLICATE_SQL = """
+WITH m AS (
+  SELECT p.id, similarity(p.name_match, %(name)s) AS sim FROM victims_person p
+  WHERE p.merged_into_id IS NULL AND p.home_province_id = %(province)s AND p.birth_year BETWEEN %(low)s AND %(high)s
+    AND similarity(p.name_match, %(name)s) >= 0.5 AND p.sex IN (%(sex)s, 'unknown')
+  ORDER BY sim DESC, p.id LIMIT 25
+)
+SELECT m.id, m.sim, c.id, c.owning_agency_id,
+       (c.owning_agency_id = ANY(%(agencies)s) OR c.province_id = %(scope_province)s OR c.id = ANY(%(granted)s))
+FROM m JOIN victims_case c ON c.person_id = m.id
+UNION ALL
+SELECT m.id, m.sim, cc.case_id, c.owning_agency_id, false
+FROM m JOIN victims_casechild cc ON cc.person_id = m.id JOIN victims_case c ON c.id = cc.case_id
+"""
+
+
+@case("duplicate candidates for a new intake, border-post caseworker")
+def duplicate_candidates(bench):
+    from victims.duplicates import duplicates_for
+    from victims.matching import Query, match_name
+    from victims.models import Person
+
+    persona = bench.caseworker
+    actor = bench.actor_for(persona)
+    (person_id,) = _fetch("SELECT person_id FROM victims_case WHERE owning_agency_id = %s "
+                          "ORDER BY received_on DESC, id DESC LIMIT 1", [persona.agency_id])[0]
+    person = Person.objects.get(pk=person_id)
+    query = Query(full_name=person.full_name, sex=person.sex, birth_year=person.birth_year,
+                  home_province_id=person.home_province_id)
+    year = person.birth_year or 0
+    params = {**_scope_params(persona), "name": match_name(person.full_name), "province": person.home_province_id,
+              "low": year - 1, "high": year + 1, "sex": person.sex, "scope_province": persona.province_id or 0}
+
+    def app():
+        report = duplicates_for(actor, query)
+        assert report.seen or report.elsewhere
+        return report
+
+    return Pair(app, lambda: _fetch(_DUPLICATE_SQL, params),
+                "raw SQL: trigram similarity in the (province, year) block, holders and scope in one statement")
+
+
+# -- the national annual statistics --------------------------------------------------------------
+STATISTICS_YEAR = 2025
+# The main figures of the national dashboard for a year, as a hand-writer would aggregate them:
+# receptions and persons (female, under 18) with the province and agency-type breakdowns, the
+# purposes, approved and paid support, stays, follow-up visits and closures.
+_STATISTICS_SQL = [
+    """WITH r AS (
+      SELECT c.id, c.person_id, c.receiving_agency_id, COALESCE(c.reception_province_id, a.jurisdiction_id) AS province,
+             t.code AS type, p.sex, date_part('year', age(c.received_on, p.date_of_birth)) AS age
+      FROM victims_case c JOIN victims_person p ON p.id = c.person_id
+      JOIN accounts_agency a ON a.id = c.receiving_agency_id JOIN accounts_agencytype t ON t.id = a.type_id
+      WHERE c.received_on BETWEEN %(start)s AND %(end)s)
+    SELECT GROUPING(province), GROUPING(type), province, type, count(*), count(DISTINCT person_id),
+           count(DISTINCT person_id) FILTER (WHERE sex = 'female'), count(DISTINCT person_id) FILTER (WHERE age < 18)
+    FROM r GROUP BY GROUPING SETS ((), (province), (type))""",
+    """SELECT purpose, count(*), count(DISTINCT c.person_id) FROM victims_case c, unnest(c.purposes) AS purpose
+    WHERE c.received_on BETWEEN %(start)s AND %(end)s GROUP BY ROLLUP (purpose)""",
+    """SELECT i.regime, count(DISTINCT r.person_id), sum(l.approved_amount)
+    FROM support_supportrequestline l JOIN support_supportrequest r ON r.id = l.request_id
+    JOIN support_supportdecision d ON d.request_id = r.id JOIN support_entitlementitem i ON i.id = l.item_id
+    WHERE l.status IN ('approved', 'partly_approved') AND d.decision_date BETWEEN %(start)s AND %(end)s
+    GROUP BY ROLLUP (i.regime)""",
+    """SELECT (SELECT sum(amount) FROM support_delivery WHERE delivered_on BETWEEN %(start)s AND %(end)s),
+      (SELECT count(*) FROM facilities_stay WHERE admitted_on BETWEEN %(start)s AND %(end)s),
+      (SELECT count(*) FROM victims_followupvisit WHERE visited_on BETWEEN %(start)s AND %(end)s),
+      (SELECT count(*) FROM victims_caseclosure WHERE closed_on BETWEEN %(start)s AND %(end)s),
+      (SELECT count(*) FROM victims_contact WHERE occurred_at >= %(start)s AND occurred_at < %(after)s)""",
+]
+
+
+@case(f"national annual statistics {STATISTICS_YEAR} (statistics selectors, every table)")
+def national_statistics(bench):
+    from reporting.scope import NATIONAL, Filters, Geography
+    from reporting.statistics import build_tables, publish
+
+    filters = Filters(start=datetime.date(STATISTICS_YEAR, 1, 1), end=datetime.date(STATISTICS_YEAR, 12, 31))
+    params = {"start": filters.start, "end": filters.end, "after": datetime.date(STATISTICS_YEAR + 1, 1, 1)}
+
+    def app():
+        tables = build_tables(Geography(NATIONAL, label="National"), filters)["tables"]
+        for table in tables:
+            publish(table, suppressed=True)  # as the ministry's analysts see them
+        return tables
+
+    return Pair(app, lambda: [_fetch(sql, params) for sql in _STATISTICS_SQL],
+                "raw SQL: 4 aggregate statements of the main figures")
+
+
+# -- one referral accept -------------------------------------------------------------------------
+@case("referral accept (service: grant, history)")
+def referral_accept(bench):
+    from victims.referrals import referral_accept as accept
+
+    found = _fetch(
+        "SELECT r.id, r.receiving_agency_id, r.case_id, r.sent_by_id, r.consent_id, r.shared_parts FROM victims_referral r "
+        "JOIN victims_case c ON c.id = r.case_id WHERE r.status = 'pending' AND c.status <> 'closed' "
+        "AND EXISTS (SELECT 1 FROM accounts_membership m WHERE m.agency_id = r.receiving_agency_id "
+        "AND m.role = 'caseworker' AND m.is_active) ORDER BY r.id LIMIT 1")
+    if not found:
+        return None
+    referral_id, agency_id, case_id, sent_by_id, consent_id, parts = found[0]
+    user = Membership.objects.filter(agency_id=agency_id, role="caseworker", is_active=True).order_by("pk").first()
+    act_as(user.user, user)
+    user = user.user
+    from victims.referrals import referral_actions
+    actions = referral_actions(parts)
+
+    def app():
+        accept(user=user, referral=referral_id)
+
+    def reference():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id, status FROM victims_referral WHERE id = %s FOR UPDATE", [referral_id])
+            cursor.execute("SELECT id, status FROM victims_case WHERE id = %s FOR UPDATE", [case_id])
+            cursor.execute(
+                "INSERT INTO victims_caseaccessgrant (actions, reason, granted_at, case_id, granted_by_id, "
+                "grantee_agency_id, consent_id, consent_override_reason) VALUES (%s, %s, now(), %s, %s, %s, %s, '') "
+                "RETURNING id", [actions, f"Referral accepted (#{referral_id})", case_id, sent_by_id, agency_id,
+                                 consent_id])
+            grant_id = cursor.fetchone()[0]
+            cursor.execute("UPDATE victims_referral SET status = 'accepted', answered_by_id = %s, answered_at = now(), "
+                           "grant_id = %s WHERE id = %s", [user.pk, grant_id, referral_id])
+
+    return Pair(_rolled_back(app), _rolled_back(reference), "raw SQL: the same locks, INSERT and UPDATE (triggers on)")
+
+
+# -- the API list under load ---------------------------------------------------------------------
+# gunicorn (2 sync workers) on loopback, a partner API token of the provincial department, and a
+# fixed batch of requests sent by 4 Python threads (or by wrk over 4 connections, BENCH_LOAD=wrk): the
+# time of a batch is the inverse of the throughput (requests/s = API_BATCH / seconds). Reference: the
+# API root (/api/v1/), a tiny DRF view behind the same token authentication, throttle and middleware.
+API_BATCH = 200
+API_CONNECTIONS = 4
+_WRK_SCRIPT = """
+wrk.headers["Authorization"] = "Token %s"
+local done = 0
+function response(status, headers, body)
+  if status ~= 200 then error("status " .. status) end
+  done = done + 1
+  if done >= %d then wrk.thread:stop() end
+end
+"""
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _serve(port: int):
+    import atexit
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "API_RATE_LIMIT": "100000000/min", "PYTHONPATH": str(root)}
+    server = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
+        [str(Path(sys.executable).with_name("gunicorn")), "config.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning"], cwd=root, env=env)
+    atexit.register(server.terminate)
+    return server
+
+
+def _load(url: str, secret: str, *, per_thread: int, script: str | None):
+    """One batch: wrk (2 threads, API_CONNECTIONS connections), else Python threads."""
+    import shutil
+    import subprocess
+
+    if script and shutil.which("wrk"):
+        out = subprocess.run(["wrk", "-t2", f"-c{API_CONNECTIONS}", "-d120s", "-s", script, url],  # noqa: S607
+                             capture_output=True, text=True, check=True).stdout
+        assert "Non-2xx" not in out and "error" not in out.lower().split("socket errors")[0], out
+        return out
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(_):
+        request = urllib.request.Request(url, headers={"Authorization": f"Token {secret}"})  # noqa: S310
+        with urllib.request.urlopen(request) as response:  # noqa: S310 - loopback
+            assert response.status == 200
+            response.read()
+
+    with ThreadPoolExecutor(API_CONNECTIONS) as pool:
+        list(pool.map(one, range(per_thread * 2)))
+    return None
+
+
+def _api_token(bench) -> str:
+    from accounts import apiclients
+    from accounts.models import ApiScope
+    from accounts.roles import Role
+
+    agency_id = bench.approver.agency_id
+    manager = Membership.objects.filter(agency_id=agency_id, role=Role.AGENCY_MANAGER, is_active=True).order_by(
+        "pk").first()
+    act_as(manager.user, manager)
+    client = apiclients.api_client_create(user=manager.user, agency=manager.agency, name="bench", role=Role.PARTNER_API)
+    _token, secret = apiclients.api_token_create(user=manager.user, client=client,
+                                                 scopes=list(ApiScope.values), expires_in_days=1)
+    return secret
+
+
+@case(f"API case list under load (gunicorn 2 workers, {API_CONNECTIONS} connections, {API_BATCH} requests)")
+def api_list_load(bench):
+    import os
+    import shutil
+    import tempfile
+    import time
+    import urllib.request
+
+    secret = _api_token(bench)
+    port = _free_port()
+    _serve(port)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            request = urllib.request.Request(f"{base}/api/v1/", headers={"Authorization": f"Token {secret}"})  # noqa: S310
+            with urllib.request.urlopen(request, timeout=5):  # noqa: S310 - loopback
+                break
+        except OSError:
+            time.sleep(0.5)
+    per_thread = API_BATCH // 2
+    script = None
+    # wrk stops a thread after its share of the batch with connections already open: gunicorn's sync
+    # workers then wait on them until their 30 s timeout. Python threads by default; BENCH_LOAD=wrk.
+    if os.environ.get("BENCH_LOAD") == "wrk" and shutil.which("wrk"):
+        handle, script = tempfile.mkstemp(suffix=".lua")
+        os.write(handle, (_WRK_SCRIPT % (secret, per_thread)).encode())
+        os.close(handle)
+    tool = "wrk" if script else f"{API_CONNECTIONS} Python threads"
+    return Pair(lambda: _load(f"{base}/api/v1/cases/", secret, per_thread=per_thread, script=script),
+                lambda: _load(f"{base}/api/v1/", secret, per_thread=per_thread, script=script),
+                f"{tool}: the API root (/api/v1/), same stack and token", count_queries=False)

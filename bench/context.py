@@ -67,6 +67,14 @@ class Bench:
         self.pdf_reader = _user(pdf_agency_id, "approver")
         self._clients = {}
 
+    def actor_for(self, persona: Persona) -> User:
+        """The persona's user acting through their membership of the persona's agency (for services)."""
+        from accounts.actor import act_as
+
+        user = persona.user
+        act_as(user, Membership.objects.filter(user=user, agency_id=persona.agency_id, is_active=True).order_by("pk").first())
+        return user
+
     def client_for(self, persona: Persona) -> Client:
         """A client signed in with both factors, as after the two login steps."""
         from django_otp.plugins.otp_totp.models import TOTPDevice

@@ -12,6 +12,8 @@ TRACKED = [
     ("victims_reintegrationplan", "t.created_at", "t.case_id", ""),
     ("victims_followupvisit", "t.created_at", "t.case_id", ""),
     ("facilities_stay", "t.created_at", "t.case_id", ""),
+    ("victims_referral", "t.sent_at", "t.case_id", ""),
+    ("victims_contact", "t.created_at", "t.case_id", ""),
     ("support_supportrequestline", "r.created_at", "r.case_id",
      "JOIN support_supportrequest r ON r.id = t.request_id"),
     ("support_supportdecision", "t.decided_at", "r.case_id",

@@ -32,6 +32,7 @@ def persons_and_cases(gen, rng, stories):
     """Victims (a duplicate is a second person row for the same human), their cases, accompanying
     children and consents."""
     from accounts.text import fold
+    from victims.matching import match_name, paper_key
 
     person, case, child, consent = (gen.table(t) for t in (
         "victims_person", "victims_case", "victims_casechild", "victims_consent"))
@@ -56,7 +57,7 @@ def persons_and_cases(gen, rng, stories):
             "" if s.home_province_id else "Không rõ địa chỉ ở nước ngoài",
             ("Tiếng Mông" if s.ethnic == "08" else "Tiếng dân tộc") if minority and rng.random() < 0.3 else "Tiếng Việt",
             minority and rng.random() < 0.1, created, created, org.caseworker_id, ethnic_ids.get(s.ethnic),
-            commune, s.home_province_id,
+            commune, s.home_province_id, match_name(s.full_name), paper_key(paper_no),
         )
         status, changed = final_status(s)
         destination = gen.planner.pick(rng, gen.planner.destinations)
@@ -76,7 +77,7 @@ def persons_and_cases(gen, rng, stories):
             from_day, s.received - D(days=ri(rng, 1, 29)), pick1(rng, NEEDS), s.next_visit_due,
             f"syn-long-{gen.seed}-{s.case_id}" if s.long else "", created, ts(changed), org.caseworker_id,
             gen.destination_province(rng) if destination == "" else None, org.id, s.province_id, org.id,
-            org.province_id, s.person_id,
+            org.province_id, s.person_id, "",
         )
         consent_id = gen.ids("victims_consent", 1)
         given = rng.random() < 0.92
@@ -92,17 +93,19 @@ def persons_and_cases(gen, rng, stories):
             born = s.received - D(days=ri(rng, 200, 365 * 10))
             person.add(child_id, full, "", fold(full), "female" if girl else "male", born, born.year, "VN",
                        "", "", "", "", "Tiếng Việt", False, created, created, org.caseworker_id,
-                       ethnic_ids.get(s.ethnic), None, s.home_province_id)
+                       ethnic_ids.get(s.ethnic), None, s.home_province_id, match_name(full), "")
             child.add(gen.ids("victims_casechild", 1), "child", "", created, s.case_id, org.caseworker_id,
                       child_id)
 
 
 def workflow(gen, rng, stories):
-    """Status transitions, identification outcomes, closures and a few shares to a social centre."""
+    """Status transitions, identification outcomes, closures and a few shares to a social centre
+    (each the grant of an accepted referral: see `referrals`)."""
     tr, outcome, closure, grant = (gen.table(t) for t in (
         "victims_statustransition", "victims_identificationoutcome", "victims_caseclosure",
         "victims_caseaccessgrant"))
     for s in stories:
+        s.grant = None
         previous = Status.RECEIVED
         for status, at in s.path:
             reason = "Đóng hồ sơ" if status == Status.CLOSED else ""
@@ -122,7 +125,8 @@ def workflow(gen, rng, stories):
             centre = gen.ref.of(s.province_id, "social_centre")
             if centre:
                 at = s.identified_at + D(days=1)
-                grant.add(gen.ids("victims_caseaccessgrant", 1), ["case.view", "case.view_identity"],
+                s.grant = (gen.ids("victims_caseaccessgrant", 1), centre[0], at)
+                grant.add(s.grant[0], ["case.view", "case.view_identity"],
                           "Chuyển tuyến hỗ trợ", ts(at), None, None, s.case_id, s.org.caseworker_id,
                           centre[0].id, None, None, s.consent_id, "")
 
@@ -253,18 +257,119 @@ def access_log(gen, rng, stories):
                     f"{rng.getrandbits(64):016x}", org.id, user)
 
 
-STEPS = [persons_and_cases, workflow, support, stays, followup, access_log]
+REFERRAL_REASONS = ["Đề nghị tiếp nhận, hỗ trợ tâm lý và nơi ở tạm thời", "Đề nghị hỗ trợ y tế",
+                    "Đề nghị hỗ trợ học nghề, tạo việc làm", "Đề nghị hỗ trợ về nơi cư trú"]
+SERVICES = [("shelter", 30), ("psychological", 25), ("medical", 20), ("education", 10), ("return_home", 10),
+            ("legal_aid", 5)]
+ANSWER_DAYS = 5  # settings.REFERRAL_ANSWER_WORKING_DAYS, as calendar days
+
+
+def referrals(gen, rng, stories):
+    """Referrals to the province's social centre: the accepted one behind each share made by
+    `workflow` (its grant), and others still waiting for an answer (sent in the last weeks, the
+    case still open) or declined."""
+    from victims.workflow import Status as S
+
+    referral = gen.table("victims_referral")
+    services = [code for code, _ in SERVICES]
+    weights = [w for _, w in SERVICES]
+    for s in stories:
+        if s.grant is not None:
+            grant_id, centre, at = s.grant
+            sent = at - D(hours=ri(rng, 2, 48))
+            referral.add(gen.ids("victims_referral", 1), s.case_id, s.org.id, centre.id, pick1(rng, REFERRAL_REASONS),
+                         rng.choices(services, weights, k=1), "normal", "", ["identity"], "accepted",
+                         s.org.caseworker_id, ts(sent), (sent + D(days=ANSWER_DAYS)).date(), centre.caseworker_id,
+                         ts(at), "", None, None, "", grant_id, s.consent_id, "")
+            continue
+        if not s.consent_id or not s.identified_at or rng.random() >= 0.04:
+            continue
+        centre = gen.ref.of(s.province_id, "social_centre")
+        if not centre:
+            continue
+        centre = centre[0]
+        still_open = final_status(s)[0] != S.CLOSED
+        sent = s.identified_at + D(days=ri(rng, 1, 20), hours=ri(rng, 1, 8))
+        recent = sent.date() > gen.anchor - D(days=60)
+        if sent.date() > gen.anchor:
+            continue
+        pending = still_open and (recent or rng.random() < 0.3)
+        answered = None if pending else ts(sent + D(days=ri(rng, 1, ANSWER_DAYS)))
+        referral.add(gen.ids("victims_referral", 1), s.case_id, s.org.id, centre.id, pick1(rng, REFERRAL_REASONS),
+                     rng.choices(services, weights, k=ri(rng, 1, 2)), "urgent" if rng.random() < 0.15 else "normal",
+                     "", ["identity"] if rng.random() < 0.7 else [], "pending" if pending else "declined",
+                     s.org.caseworker_id, ts(sent), (sent + D(days=ANSWER_DAYS)).date(),
+                     None if pending else centre.caseworker_id, answered,
+                     "" if pending else "Không đủ chỗ, đề nghị chuyển cơ sở khác", None, None, "", None,
+                     s.consent_id, "")
+
+
+CONTACT_CHANNELS = [("hotline_111", 55), ("hotline_other", 15), ("walk_in", 10), ("message", 15), ("email", 2),
+                    ("other", 3)]
+CONTACT_KINDS = [("information", 35), ("counselling", 25), ("suspected_case", 20), ("rescue_support", 15),
+                 ("referral", 5)]
+CONTACT_OUTCOMES = {
+    "information": [("answered", 80), ("follow_up", 10), ("cut_off", 10)],
+    "counselling": [("answered", 70), ("follow_up", 20), ("referred", 10)],
+    "suspected_case": [("reported_to_police", 60), ("referred", 20), ("follow_up", 15), ("cut_off", 5)],
+    "rescue_support": [("reported_to_police", 50), ("referred", 30), ("follow_up", 20)],
+    "referral": [("referred", 90), ("answered", 10)],
+}
+CONTACT_SUMMARIES = ["Hỏi về chính sách hỗ trợ nạn nhân", "Người nhà báo tin mất liên lạc ở nước ngoài",
+                     "Tư vấn về việc làm ở nước ngoài", "Báo tin nghi có người bị lừa bán qua biên giới",
+                     "Đề nghị hỗ trợ đưa người về nước"]
+CALLER_NOTES = ["Người thân", "Nạn nhân", "Hàng xóm", "Cán bộ thôn", ""]
+
+
+def _weighted(rng, pairs):
+    return rng.choices([v for v, _ in pairs], [w for _, w in pairs], k=1)[0]
+
+
+def contacts(gen, rng, stories):
+    """The contact log: calls to the hotlines (111 first), messages and walk-ins, recorded by the
+    province's social centre or department, about one in three stories' time and place; a call that
+    opened a case points to it (made the day before the reception)."""
+    contact = gen.table("victims_contact")
+    for s in stories:
+        n = ri(rng, 0, 1) if rng.random() < 0.4 else 0
+        if rng.random() < 0.04:
+            n += 1  # the call that opened this case
+            opened = True
+        else:
+            opened = False
+        for k in range(n):
+            centre = gen.ref.of(s.province_id, "social_centre")
+            org = centre[0] if centre and rng.random() < 0.6 else s.approver_org
+            channel = _weighted(rng, CONTACT_CHANNELS)
+            if opened and k == n - 1:
+                kind, outcome, case_id = "rescue_support", "case_opened", s.case_id
+                at = datetime.datetime.combine(s.received - D(days=1), datetime.time(ri(rng, 6, 22), ri(rng, 0, 59)))
+            else:
+                kind = _weighted(rng, CONTACT_KINDS)
+                outcome, case_id = _weighted(rng, CONTACT_OUTCOMES[kind]), None
+                at = s.created + D(days=ri(rng, -300, 300), minutes=ri(rng, 0, 900))
+            if at.date() > gen.anchor:
+                continue
+            note = pick1(rng, CALLER_NOTES)
+            contact.add(gen.ids("victims_contact", 1), ts(at), channel,
+                        "18001567" if channel == "hotline_other" else "", kind, s.province_id, outcome,
+                        ri(rng, 1, 40) if channel in ("hotline_111", "hotline_other") else None,
+                        pick1(rng, CONTACT_SUMMARIES), case_id, "", "", note, org.id, org.caseworker_id,
+                        ts(at), ts(at))
+
+
+STEPS = [persons_and_cases, workflow, support, stays, followup, access_log, referrals, contacts]
 
 # The columns each step writes, in the order of its `add` calls.
 COLUMNS = {
     "victims_person": "id full_name other_names name_folded sex date_of_birth birth_year nationality id_paper_type "
                       "id_paper_number home_address_detail abroad_address language interpreter_needed created_at "
-                      "updated_at created_by_id ethnicity_id home_commune_id home_province_id",
+                      "updated_at created_by_id ethnicity_id home_commune_id home_province_id name_match id_paper_key",
     "victims_case": "id case_number status status_changed_at reception_channel received_on reception_place "
                     "destination_country purposes purpose_other means_of_control recruitment trafficked_from "
                     "trafficked_until immediate_needs next_visit_due intake_key created_at updated_at created_by_id "
                     "destination_province_id owning_agency_id province_id receiving_agency_id reception_province_id "
-                    "person_id",
+                    "person_id health_notes",
     "victims_casechild": "id relationship relationship_note created_at case_id created_by_id person_id",
     "victims_consent": "id given share_with share_with_detail recorded_on guardian_name guardian_relationship "
                        "withdrawn_on note created_at case_id recorded_by_id person_id",
@@ -293,4 +398,10 @@ COLUMNS = {
     "victims_followupvisit": "id visited_on visitors place findings next_visit_on created_at case_id "
                              "recorded_by_id plan_id",
     "victims_accesslog": "id object_type object_id action at request_id agency_id user_id",
+    "victims_referral": "id case_id sender_agency_id receiving_agency_id reason services urgency note shared_parts "
+                        "status sent_by_id sent_at due_on answered_by_id answered_at answer_reason ended_by_id "
+                        "ended_at end_reason grant_id consent_id consent_override_reason",
+    "victims_contact": "id occurred_at channel line kind province_id outcome duration_minutes summary case_id "
+                       "caller_name caller_phone caller_note recording_agency_id recorded_by_id created_at "
+                       "updated_at",
 }

@@ -14,6 +14,8 @@ def test_every_case_runs_and_the_list_references_show_the_same_rows():
     bench = Bench()
     assert bench.approver.province_id and bench.caseworker.agency_ids
     for bench_case in CASES:
+        if bench_case.name.startswith("API "):
+            continue  # gunicorn cannot see this test's transaction: tests/bench/test_api_load.py
         pair = bench_case.build(bench)
         assert pair is not None, bench_case.name
         result = pair.app()
@@ -26,4 +28,4 @@ def test_every_case_runs_and_the_list_references_show_the_same_rows():
             assert [row[0] for row in reference] == [case.pk for case in result.context["cases"]]
             assert (reference[0][-1] if reference else 0) == page.paginator.count
     names = [c.name for c in CASES]
-    assert len(names) == len(set(names)) == 11
+    assert len(names) == len(set(names)) == 15
