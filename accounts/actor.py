@@ -50,6 +50,7 @@ def act_as(user, membership) -> Actor:
     if membership is not None and membership.user_id != user.pk:
         raise ValueError("A user can only act through one of their own memberships.")
     user.acting_membership = membership
+    user.scope_sets = {}  # victims.scoping's resolved ids for this binding (a request): never reused by another
     return Actor(user=user, membership=membership)
 
 

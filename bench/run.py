@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 RESULTS = Path(os.environ.get("BENCH_RESULTS", ROOT / "bench" / "results.md"))
-LATEST, PREVIOUS = "## Latest run", "## Previous run"
+LATEST, PREVIOUS, NOTES = "## Latest run", "## Previous run", "## Notes"
 
 
 def main() -> int:
@@ -55,7 +55,7 @@ def run() -> int:
     bench = Bench()
     only = [part for part in os.environ.get("BENCH_ONLY", "").split(",") if part]
     rows = []
-    previous = previous_table()
+    previous, kept_notes = previous_table(), notes()
     for bench_case in CASES:
         if only and not any(part in bench_case.name for part in only):
             continue
@@ -66,7 +66,7 @@ def run() -> int:
         row = measure(bench_case.name, pair)
         rows.append(row)
         print(format_row(row), flush=True)
-        write_results(bench, rows, previous)  # after each case: an interrupted run keeps its lines
+        write_results(bench, rows, previous, kept_notes)  # after each case: an interrupted run keeps its lines
     print(f"\nWritten to {RESULTS}")
     return 0
 
@@ -138,15 +138,24 @@ def machine() -> list[str]:
 
 
 def previous_table() -> str:
-    """The last run's section of results.md, kept under the new one."""
+    """The last run's section of results.md, kept under the new one (without the notes)."""
     if RESULTS.exists():
-        text = RESULTS.read_text()
+        text = RESULTS.read_text().split(f"\n{NOTES}\n", 1)[0]
         if LATEST in text:
             return text.split(LATEST, 1)[1].split(PREVIOUS, 1)[0].strip()
     return ""
 
 
-def write_results(bench, rows, previous: str) -> None:
+def notes() -> str:
+    """Everything from the "## Notes" heading on (the analysis written by hand): kept as it is."""
+    if RESULTS.exists():
+        text = RESULTS.read_text()
+        if f"\n{NOTES}\n" in text:
+            return NOTES + "\n" + text.split(f"\n{NOTES}\n", 1)[1]
+    return ""
+
+
+def write_results(bench, rows, previous: str, kept_notes: str | None = None) -> None:
     from django.db import connection
     from django.utils import timezone
 
@@ -178,6 +187,8 @@ def write_results(bench, rows, previous: str) -> None:
             *lines]
     if previous:
         body += [PREVIOUS, "", previous, ""]
+    if kept_notes:
+        body += [kept_notes.rstrip("\n"), ""]
     RESULTS.write_text("\n".join(body))
 
 

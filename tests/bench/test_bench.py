@@ -29,3 +29,17 @@ def test_every_case_runs_and_the_list_references_show_the_same_rows():
             assert (reference[0][-1] if reference else 0) == page.paginator.count
     names = [c.name for c in CASES]
     assert len(names) == len(set(names)) == 15
+
+
+def test_a_run_keeps_the_notes_under_the_tables(tmp_path, monkeypatch):
+    """make bench rewrites results.md: the previous table moves down, the hand-written notes stay."""
+    from bench import run
+
+    results = tmp_path / "results.md"
+    results.write_text("# Benchmark results\n\n## Latest run\n\n| old table |\n\n## Notes\n\n### Why\n\nEXPLAIN …\n")
+    monkeypatch.setattr(run, "RESULTS", results)
+    bench = type("FakeBench", (), {"dataset_summary": lambda self: "tiny", "describe": lambda self: "nobody"})()
+    run.write_results(bench, [], run.previous_table(), run.notes())
+    text = results.read_text()
+    assert text.index("## Latest run") < text.index("## Previous run\n\n| old table |") < text.index("## Notes")
+    assert text.endswith("## Notes\n\n### Why\n\nEXPLAIN …\n") and text.count("## Notes") == 1

@@ -22,7 +22,7 @@ from victims.models import (
     IdentificationResult,
 )
 from victims.models.followup import DEFAULT_VISIT_INTERVAL_MONTHS
-from victims.scoping import POLICE, AnyOf
+from victims.scoping import POLICE, receiving_agencies
 from victims.services import GRANTABLE_ACTIONS
 from victims.workflow import (
     ENTERED_BY_CLOSURE,
@@ -106,12 +106,10 @@ class CaseFilterForm(forms.Form):
         super().__init__(data, **kwargs)
         self.user = user
         self.fields["province"].queryset = AdministrativeUnit.objects.current().provinces().order_by("name_folded")
-        # Only agencies that received a case this user may see: the list cannot be widened by it.
-        # The distinct agencies of the cases in scope, computed once (an IN-subquery was probed per
-        # agency over its whole case history: seconds at a million cases).
-        received = Case.objects.visible_to(user, Action.CASE_VIEW).values("receiving_agency_id").distinct()
+        # The actor's agencies and those of its cases, not a DISTINCT over every case in scope (0.7 s
+        # for a province); the list itself is always scoped, whatever agency is chosen.
         self.fields["receiving_agency"].queryset = (
-            Agency.objects.filter(AnyOf("pk", received)).select_related("jurisdiction").order_by("name_folded")
+            receiving_agencies(user, Action.CASE_VIEW).select_related("jurisdiction").order_by("name_folded")
         )
         searchable(self.fields["receiving_agency"])
         self.allowed_sorts = set(SORT_FIELDS)
