@@ -28,6 +28,10 @@ class ApiScope(models.TextChoices):
     FACILITIES_READ = "facilities:read", _("Read facilities and stays")
     FACILITIES_WRITE = "facilities:write", _("Edit facilities")
     STATISTICS_READ = "statistics:read", _("Read statistics")
+    REFERRALS_READ = "referrals:read", _("Read referrals sent to or by the agency")
+    REFERRALS_WRITE = "referrals:write", _("Send, accept and decline referrals")
+    CONTACTS_READ = "contacts:read", _("Read the contact log")
+    CONTACTS_WRITE = "contacts:write", _("Record contacts")
 
 
 class ApiClient(models.Model):

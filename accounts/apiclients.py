@@ -21,7 +21,9 @@ from .roles import API_CLIENT_ROLES, Action
 MAX_TOKEN_DAYS = 366
 WEBHOOK_EVENTS = {
     "support.decision_made": "A support request was decided",
-    # Later: "referral.created", "referral.decided", "report.accepted" (their apps publish them).
+    "referral.created": "A referral was sent to the agency",
+    "referral.decided": "A referral was accepted or declined",
+    # Later: "report.accepted" (its app publishes it).
 }
 
 

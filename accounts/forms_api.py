@@ -5,7 +5,11 @@ from .apiclients import MAX_TOKEN_DAYS, WEBHOOK_EVENTS
 from .models import ApiScope
 from .roles import API_CLIENT_ROLES, Role
 
-EVENT_CHOICES = [("support.decision_made", _("A support request was decided"))]
+EVENT_CHOICES = [
+    ("support.decision_made", _("A support request was decided")),
+    ("referral.created", _("A referral was sent to the agency")),
+    ("referral.decided", _("A referral was accepted or declined")),
+]
 assert {code for code, _label in EVENT_CHOICES} == set(WEBHOOK_EVENTS)
 
 

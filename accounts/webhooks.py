@@ -41,6 +41,9 @@ class Event:
     model: str  # app_label.ModelName of the record the event is about
     action: str  # the action a client needs on that record to be told (its scope)
     payload: Callable[[object], dict]
+    # The agencies told of it, besides the record's scope (e.g. only the two sides of a referral:
+    # not the province's department that reads the case); None: everyone in scope.
+    audience: Callable[[object], set[int]] | None = None
 
 
 def _decision_payload(decision) -> dict:
@@ -50,8 +53,21 @@ def _decision_payload(decision) -> dict:
             "decision_date": decision.decision_date.isoformat()}
 
 
+def _referral_payload(referral) -> dict:
+    # Ids and states only: before acceptance the receiver may read the referral, never the file.
+    return {"referral": referral.pk, "case": referral.case_id, "status": referral.status,
+            "sender_agency": referral.sender_agency.code, "receiving_agency": referral.receiving_agency.code,
+            "urgency": referral.urgency, "due_on": referral.due_on.isoformat()}
+
+
 EVENTS: dict[str, Event] = {
     "support.decision_made": Event("support.SupportDecision", "support.view", _decision_payload),
+    # Sent: the receiving agency's clients that answer referrals (its inbox).
+    "referral.created": Event("victims.Referral", "referral.receive", _referral_payload,
+                              audience=lambda referral: {referral.receiving_agency_id}),
+    # Accepted or declined: both sides, each through its own scope.
+    "referral.decided": Event("victims.Referral", "case.view", _referral_payload,
+                              audience=lambda referral: {referral.sender_agency_id, referral.receiving_agency_id}),
 }
 
 
@@ -82,7 +98,7 @@ def fanout(event: str, pk: int, occurred_at: str | None = None) -> list:
     for client in clients:
         act_as(client.user, client.membership)
         obj = model.objects.visible_to(client.user, spec.action).filter(pk=pk).first()
-        if obj is None:
+        if obj is None or (spec.audience is not None and client.membership.agency_id not in spec.audience(obj)):
             continue
         payload = {"event": event, "occurred_at": occurred_at.isoformat(), "data": spec.payload(obj)}
         created.append(WebhookDelivery.objects.create(client=client, event=event, payload=payload))

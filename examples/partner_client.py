@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
-"""A partner's client of the API (/api/v1/): list the cases shared with it, record a delivery.
+"""A partner's client of the API (/api/v1/): the cases shared with it, a delivery, the referral inbox.
 
     NANHAN_URL=https://nanhan.example.gov.vn NANHAN_TOKEN=nh_... python examples/partner_client.py
     NANHAN_URL=... NANHAN_TOKEN=... python examples/partner_client.py deliver LINE_ID in_kind 1
+    NANHAN_URL=... NANHAN_TOKEN=... python examples/partner_client.py inbox
+    NANHAN_URL=... NANHAN_TOKEN=... python examples/partner_client.py accept REFERRAL_ID [NOTE]
+    NANHAN_URL=... NANHAN_TOKEN=... python examples/partner_client.py decline REFERRAL_ID REASON
 
 The token comes from an agency manager (menu "Khách hàng API"); it acts for exactly that agency
-and role, within its scopes (cases:read, support:read, deliveries:write, ...). Only the Python
-standard library is used. The referral inbox (list, accept, decline) lands with the referrals
-resource; the same pattern applies to it.
+and role, within its scopes (cases:read, support:read, deliveries:write, referrals:read,
+referrals:write, ...). Answering referrals needs a client whose role answers them (caseworker, for
+an agency that receives referrals). Only the Python standard library is used.
 """
 
 import datetime
@@ -59,8 +62,39 @@ def deliver(line_id: int, method: str, quantity: int):
     print(status, json.dumps(answer, ensure_ascii=False, indent=2))
 
 
+def list_inbox():
+    """Referrals waiting for (or accepted by) the agency, soonest deadline first. Before accepting,
+    a referral shows no victim: the file opens (the shared parts) once the agency accepts."""
+    status, page = call("GET", "/referrals/?status=pending&page_size=50")
+    if status != 200:
+        sys.exit(f"{status}: {page}")
+    for referral in page["results"]:
+        late = " QUÁ HẠN" if referral["overdue"] else ""
+        print(referral["id"], referral["sender_agency"], referral["urgency"], referral["due_on"] + late,
+              ",".join(referral["services"]), "parts:", ",".join(referral["shared_parts"]) or "-")
+
+
+def answer(referral_id: int, verb: str, text: str = ""):
+    """Accept (with an optional note) or decline (with the reason). 409: someone already answered."""
+    body = {"note": text} if verb == "accept" else {"reason": text}
+    key = str(uuid.uuid4())
+    for _attempt in range(3):
+        status, result = call("POST", f"/referrals/{referral_id}/{verb}/", body, {"Idempotency-Key": key})
+        if status < 500 and status != 429:
+            break
+    if status == 409:
+        print(409, result["errors"][0]["detail"])
+        return
+    print(status, json.dumps(result, ensure_ascii=False, indent=2))
+
+
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["deliver"]:
+    command = sys.argv[1:2]
+    if command == ["deliver"]:
         deliver(int(sys.argv[2]), sys.argv[3], int(sys.argv[4]))
+    elif command == ["inbox"]:
+        list_inbox()
+    elif command in (["accept"], ["decline"]):
+        answer(int(sys.argv[2]), command[0], " ".join(sys.argv[3:]))
     else:
         list_cases()

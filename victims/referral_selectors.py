@@ -51,6 +51,11 @@ def inbox_count(user, agency) -> int:
         receiving_agency=agency, status=ReferralStatus.PENDING).count()
 
 
+def referral_get_queryset(*, user, action: str = Action.CASE_VIEW) -> QuerySet[Referral]:
+    """Every referral the user may read (either side), with the flags: the API's detail and answers."""
+    return _with_flags(Referral.objects.visible_to(user, action), user)
+
+
 def referral_get(*, user, pk, action: str = Action.CASE_VIEW) -> Referral:
     try:
         return _with_flags(Referral.objects.visible_to(user, action), user).get(pk=pk)

@@ -25,6 +25,7 @@ from accounts.documents import DocumentType, document_number_issue
 from accounts.formviews import FieldErrors, history_context
 from accounts.models import Agency, User
 from accounts.roles import Action
+from accounts.webhooks import publish
 from support.working_days import add_working_days
 
 from .models import (
@@ -140,6 +141,7 @@ def referral_send(
                 for key, value in error.error_dict.items()
             }) from None
         referral.save()
+        publish("referral.created", referral)
         return referral
 
 
@@ -205,6 +207,7 @@ def referral_accept(*, user: User, referral: Referral, note: str = "") -> Referr
         referral.answer_reason = _text(note, "note", 2000)
         referral.grant = grant
         referral.save()
+        publish("referral.decided", referral)
         return referral
 
 
@@ -222,6 +225,7 @@ def referral_decline(*, user: User, referral: Referral, reason: str) -> Referral
         referral.answered_by, referral.answered_at, referral.answer_reason = user, timezone.now(), reason
         referral.save()
         _revoke(referral.grant, user)
+        publish("referral.decided", referral)
         return referral
 
 

@@ -14,7 +14,8 @@ from rest_framework import exceptions, status
 from rest_framework.serializers import as_serializer_error
 
 # Service error codes that mean "the record is not in a state that allows this".
-CONFLICT_CODES = frozenset({"already_decided", "not_approved", "being_superseded", "not_pending"})
+CONFLICT_CODES = frozenset({"already_decided", "not_approved", "being_superseded", "not_pending",
+                            "already_answered"})
 
 
 class Conflict(exceptions.APIException):

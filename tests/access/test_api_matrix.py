@@ -10,7 +10,10 @@ support.deliver and facility.view) and away (TT-HN, shared with nobody).
 
 Reading the codes: 200/201 done; 401 no valid credentials; 403 the role or the token's scopes do not
 allow this kind of action; 404 the object does not exist for this caller; 405 not offered; 409 the
-record's state does not allow it (a request already decided).
+record's state does not allow it (a request or a referral already decided).
+Referrals (set up per test): home, the Lạng Sơn centre's file referred to the Hà Nội centre (identity
+shared); away, the Hà Nội centre's file referred to the Lạng Sơn centre. The second accept of home
+answers 409; the partner reads home's referral through its share of the case, never answers one.
 """
 
 import pytest
@@ -24,6 +27,9 @@ from config.api.urls import router
 from support.services import delivery_record
 from tests.api.world import api_for, make_token, manager_of
 from tests.factories import totp_device
+from victims.contacts import contact_record
+from victims.models import ContactChannel, ContactKind, ContactOutcome, ServiceKind, SharedPart
+from victims.referrals import referral_send
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +73,25 @@ stay-list            GET     -             200   200   401   200   200   200   2
 stay-detail          GET     home          200   200   401   200   404   200   200   401   401   403   401
 stay-detail          GET     away          404   404   401   404   200   404   404   401   401   403   401
 stay-detail          POST    home          405   405   401   405   405   405   405   401   401   405   401
+referral-list        GET     -             200   200   401   403   200   200   403   401   401   403   401
+referral-list        POST    home          201   201   401   403   404   201   403   401   401   403   401
+referral-list        POST    away          404   404   401   403   201   404   403   401   401   403   401
+referral-sent        GET     -             200   200   401   403   200   200   403   401   401   403   401
+referral-detail      GET     home          200   200   401   200   200   200   200   401   401   403   401
+referral-detail      GET     away          200   404   401   404   200   200   200   401   401   403   401
+referral-detail      PATCH   home          405   405   401   405   405   405   405   401   401   405   401
+referral-detail      DELETE  home          405   405   401   405   405   405   405   401   401   405   401
+referral-accept      POST    home          403   403   401   403   200   403   403   401   401   403   401
+referral-accept      POST    home          403   403   401   403   409   403   403   401   401   403   401
+referral-decline     POST    away          200   404   401   403   403   200   403   401   401   403   401
+referral-accept      POST    away          409   404   401   403   403   409   403   401   401   403   401
+referral-accept      GET     home          405   405   401   405   405   405   405   401   401   405   401
+referral-decline     POST    home          403   403   401   403   409   403   403   401   401   403   401
+contact-list         GET     -             200   200   401   403   200   200   200   401   401   403   401
+contact-list         POST    -             201   201   401   403   201   201   403   401   401   403   401
+contact-detail       GET     home          200   200   401   403   404   200   200   401   401   403   401
+contact-detail       GET     away          404   404   401   403   200   404   404   401   401   403   401
+contact-detail       PATCH   home          405   405   401   405   405   405   405   401   401   405   401
 """
 
 
@@ -127,11 +152,29 @@ def _deliveries(world):
     return out
 
 
+def _referrals_and_contacts(world):
+    """home: the Lạng Sơn centre refers its file to the Hà Nội centre (sharing the identity);
+    away: the Hà Nội centre refers its file to the Lạng Sơn centre. One contact logged by each."""
+    out = {}
+    for side, receiver in (("home", "TT-HN"), ("away", "TT-LS")):
+        planted = getattr(world, side)
+        centre = planted.case.owning_agency
+        caseworker = centre.memberships.filter(role=Role.CASEWORKER).first().user
+        out[f"referral-{side}"] = referral_send(
+            user=caseworker, case=planted.case, receiving_agency=world.agencies[receiver], reason="Cần tạm trú",
+            services=[ServiceKind.SHELTER], shared_parts=[SharedPart.IDENTITY])
+        out[f"contact-{side}"] = contact_record(
+            user=caseworker, agency=centre, occurred_at=timezone.now(), channel=ContactChannel.HOTLINE_111,
+            kind=ContactKind.INFORMATION, outcome=ContactOutcome.ANSWERED, summary="Hỏi thủ tục")
+    return out
+
+
 def _request(world, deliveries, endpoint, method, obj):
     planted = getattr(world, obj) if obj != "-" else None
     pk = {"case": lambda: planted.case.pk, "person": lambda: planted.person.pk,
           "support-request": lambda: planted.request.pk, "delivery": lambda: deliveries[obj].pk,
-          "facility": lambda: planted.facility.pk, "stay": lambda: planted.stay.pk}
+          "facility": lambda: planted.facility.pk, "stay": lambda: planted.stay.pk,
+          "referral": lambda: deliveries[f"referral-{obj}"].pk, "contact": lambda: deliveries[f"contact-{obj}"].pk}
     base = endpoint.rsplit("-", 1)[0]
     if endpoint == "root":
         path = "/api/v1/"
@@ -141,6 +184,10 @@ def _request(world, deliveries, endpoint, method, obj):
         path = f"/api/v1/{router_prefix(base)}/"
     elif endpoint.endswith("-decide"):
         path = f"/api/v1/support-requests/{planted.request.pk}/decision/"
+    elif endpoint == "referral-sent":
+        path = "/api/v1/referrals/sent/"
+    elif endpoint in ("referral-accept", "referral-decline"):
+        path = f"/api/v1/referrals/{pk['referral']()}/{endpoint.split('-')[1]}/"
     else:
         path = f"/api/v1/{router_prefix(base)}/{pk[base]()}/"
     body = {}
@@ -151,6 +198,15 @@ def _request(world, deliveries, endpoint, method, obj):
         body = {"lines": [{"line": planted.line.pk, "decision": "approve"}]}
     elif endpoint == "facility-detail" and method in ("PATCH", "PUT"):
         body = {"beds": 30}
+    elif endpoint == "referral-list" and method == "POST":
+        body = {"case": planted.case.pk, "receiving_agency": "DT-HN", "reason": "Hỗ trợ tâm lý",
+                "services": ["psychological"], "shared_parts": []}
+    elif endpoint == "referral-decline":
+        body = {"reason": "Hết chỗ"}
+    elif endpoint == "contact-list" and method == "POST":
+        body = {"channel": "hotline_111", "kind": "information", "outcome": "answered", "summary": "Hỏi đường"}
+    elif endpoint == "contact-detail" and method == "PATCH":
+        body = {"summary": "Sửa"}
     return path, body
 
 
@@ -161,7 +217,7 @@ def router_prefix(basename: str) -> str:
 @pytest.mark.parametrize("caller", CALLERS)
 def test_api_matrix(world, caller):
     client = _caller(world, caller)
-    deliveries = _deliveries(world)
+    deliveries = {**_deliveries(world), **_referrals_and_contacts(world)}
     wrong = []
     for endpoint, method, obj, expected in ROWS:
         path, body = _request(world, deliveries, endpoint, method, obj)

@@ -1,12 +1,25 @@
 """The API's content matrix: every GET endpoint (lists, and details with both files' ids), as each
 caller, shows no word its reader may not see; in-scope readers do see them (tests/api/world.py
-plants the words). The partner's share has no identity: it reads the case, masked."""
+plants the words). The partner's share has no identity: it reads the case, masked.
+Each file also has a waiting referral (home: the Lạng Sơn centre to the Hà Nội centre, sharing the
+identity; away: the other way) and a hotline contact whose caller is the victim: before acceptance
+the receiver reads the referral without the victim; callers are masked as on the pages."""
 
 import pytest
 
 from accounts.roles import Role
 from config.api.urls import router
 from tests.api.world import SECRETS, api_for, make_token
+from victims import referrals
+from victims.contacts import contact_record
+from victims.models import (
+    Case,
+    ContactChannel,
+    ContactKind,
+    ContactOutcome,
+    ServiceKind,
+    SharedPart,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,15 +36,35 @@ CLIENTS = {
 }
 MUST_SHOW = {
     "home_caseworker": [("cases", "home", "name"), ("persons", "home", "id_number"), ("stays", "home", "stay_reason"),
-                        ("cases", "home", "means"), ("facilities", "home", "shelter")],
-    "other_caseworker": [("cases", "away", "name")],
+                        ("cases", "home", "means"), ("facilities", "home", "shelter"), ("referrals", "home", "name"),
+                        ("contacts", "home", "name"), ("contacts", "home", "means")],
+    "other_caseworker": [("cases", "away", "name"), ("contacts", "away", "id_number")],
 }
 MASKED = {"partner": "T. T. H.", "home_statistician": "T. T. H."}
 
 
 def _ids(planted):
     return {"cases": planted.case.pk, "persons": planted.person.pk, "support-requests": planted.request.pk,
-            "deliveries": None, "facilities": planted.facility.pk, "stays": planted.stay.pk}
+            "deliveries": None, "facilities": planted.facility.pk, "stays": planted.stay.pk,
+            "referrals": planted.referral.pk, "contacts": planted.contact.pk}
+
+
+def _caseworker(agency):
+    return agency.memberships.filter(role=Role.CASEWORKER).first().user
+
+
+def _refer_and_log(world):
+    for side, receiver in (("home", "TT-HN"), ("away", "TT-LS")):
+        planted = getattr(world, side)
+        words = SECRETS[side]
+        centre = planted.case.owning_agency
+        planted.referral = referrals.referral_send(
+            user=_caseworker(centre), case=planted.case, receiving_agency=world.agencies[receiver],
+            reason="Cần tạm trú", services=[ServiceKind.SHELTER], shared_parts=[SharedPart.IDENTITY])
+        planted.contact = contact_record(
+            user=_caseworker(centre), agency=centre, occurred_at=planted.case.created_at,
+            channel=ContactChannel.HOTLINE_111, kind=ContactKind.SUSPECTED_CASE, outcome=ContactOutcome.ANSWERED,
+            caller_name=words["name"], caller_phone=words["id_number"], summary=f"Nghi bị {words['means']}")
 
 
 def _pages(world):
@@ -48,6 +81,7 @@ def _pages(world):
 @pytest.mark.parametrize("reader", sorted(MAY_SEE))
 def test_no_endpoint_shows_what_its_reader_may_not_see(world, reader):
     agency, role = CLIENTS[reader]
+    _refer_and_log(world)
     api = api_for(make_token(world.agencies[agency], role=role)[2])
     allowed = MAY_SEE[reader]
     forbidden = {f"{side}.{kind}": word for side, words in SECRETS.items() for kind, word in words.items()
@@ -65,3 +99,29 @@ def test_no_endpoint_shows_what_its_reader_may_not_see(world, reader):
     assert shown == set(must), f"{reader} did not see {set(must) - shown}"
     if reader in MASKED:
         assert any(MASKED[reader] in body for body in bodies)
+
+
+def test_the_receiver_reads_the_referral_not_the_file_until_it_accepts(world):
+    """Before acceptance: the referral, no victim (not even initials). After accepting a referral
+    that shares the identity: the name, on the referral and the case, but never the health notes."""
+    Case.objects.filter(pk=world.home.case.pk).update(health_notes="Viêm gan siêu vi B")
+    _refer_and_log(world)
+    receiver = api_for(make_token(world.agencies["TT-HN"], role=Role.CASEWORKER)[2])
+    name, masked = SECRETS["home"]["name"], "T. T. H."
+    referral_url = f"/api/v1/referrals/{world.home.referral.pk}/"
+    before = [receiver.get(url) for url in ("/api/v1/referrals/", referral_url)]
+    assert all(response.status_code == 200 for response in before)
+    assert receiver.get(f"/api/v1/cases/{world.home.case.pk}/").status_code == 404
+    for response in before:
+        body = response.content.decode()
+        assert name not in body and masked not in body
+    assert before[1].json()["victim"] is None
+
+    accepted = receiver.post(f"{referral_url}accept/", {"note": "Đã nhận"}, format="json")
+    assert accepted.status_code == 200, accepted.content
+    assert accepted.json()["victim"]["name"] == name
+    bodies = [receiver.get(url).content.decode() for url in (
+        "/api/v1/referrals/", referral_url, f"/api/v1/cases/{world.home.case.pk}/", "/api/v1/cases/",
+        f"/api/v1/persons/{world.home.person.pk}/")]
+    assert all(name in body for body in bodies)
+    assert not any("Viêm gan" in body for body in bodies)
