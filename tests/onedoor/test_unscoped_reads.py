@@ -20,6 +20,8 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("victims/duplicates.py", "duplicates_for"): MATCHER,
     ("victims/duplicates.py", "duplicate_request_referral"): MATCHER,
     ("victims/duplicates.py", "_lock_for_decision"): LOCK,
+    ("victims/duplicates.py", "referral_requests_for"): "flagged pairs read by id only; what is returned is the "
+                                                           "actor's own cases (visible_to) and the asking agency's name",
     ("victims/duplicates.py", "proposal_sides"): "the two persons of a pair fetched through the reviewer's queue "
                                                  "(proposal_get); names masked for the ministry",
     ("victims/duplicates.py", "merged_person_ids"): AFTER_SCOPED_FETCH,

@@ -69,7 +69,8 @@ def test_the_receiving_body_approves_one_item_and_rejects_the_other(ls, pending,
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         decision = support_request_decide(user=ls.director, request=pending,
                                           lines=lines_of(pending, clothing_set="reject"))
-    assert len(callbacks) == 1  # the PDF task is queued after commit
+    # After commit: the PDF task, and the webhook event for the partners' systems (accounts.webhooks).
+    assert len(callbacks) == 2 and any("render_decision_pdf" in repr(callback) for callback in callbacks)
     pending.refresh_from_db()
     assert pending.status == RequestStatus.PARTLY_APPROVED
     assert decision.outcome == "partly_approved" and decision.agency == ls.centre
