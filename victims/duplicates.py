@@ -183,14 +183,16 @@ def referral_requests_for(actor) -> list[ReferralRequest]:
     already referred to the asking agency (open or accepted) are left out. Three queries."""
     from .models import Referral, ReferralStatus
 
+    referable = Case.objects.visible_to(actor, Action.CASE_GRANT).exclude(status="closed")
+    mine = referable.values("person_id")
     flagged = list(DuplicateProposal.objects.filter(
+        Q(person_low_id__in=mine) | Q(person_high_id__in=mine),
         status=ProposalStatus.OPEN, referral_requested_by__isnull=False,
     ).select_related("referral_requested_by").order_by("-referral_requested_at")[:50])
     if not flagged:
         return []
     persons = {p.person_low_id for p in flagged} | {p.person_high_id for p in flagged}
-    cases = list(Case.objects.visible_to(actor, Action.CASE_GRANT).filter(person_id__in=persons)
-                 .exclude(status="closed").order_by("-received_on"))
+    cases = list(referable.filter(person_id__in=persons).order_by("-received_on"))
     referred = set(Referral.objects.visible_to(actor, Action.CASE_GRANT).filter(
         case__in=cases, status__in=[ReferralStatus.PENDING, ReferralStatus.ACCEPTED],
     ).values_list("case_id", "receiving_agency_id"))
