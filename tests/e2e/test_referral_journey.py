@@ -18,12 +18,19 @@ pytestmark = [pytest.mark.e2e, pytest.mark.celery_live,
 
 
 def pick(page, field: str, typed: str, option: str):
-    """Choose in a tom-select picker by typing without diacritics."""
-    page.locator(f"#{field}-ts-control").focus()
-    page.keyboard.type(typed, delay=20)
-    choice = page.locator(f"#{field}-ts-dropdown .option", has_text=option).first
-    expect(choice).to_be_visible()
+    """Choose in a tom-select picker as a user does: click it, type without diacritics, click the option.
+
+    The dropdown is opened by the click and checked open before typing: focusing the input alone raced
+    the previous picker's closing dropdown on a loaded machine, and the typed filter then went nowhere.
+    """
+    page.locator(f".ts-wrapper:has(#{field}-ts-control) .ts-control").click()
+    dropdown = page.locator(f"#{field}-ts-dropdown")
+    expect(dropdown).to_be_visible()
+    page.locator(f"#{field}-ts-control").press_sequentially(typed, delay=20)
+    choice = dropdown.locator(".option", has_text=option).first
+    expect(choice).to_be_visible(timeout=15_000)
     choice.click()
+    expect(page.locator(f".ts-wrapper:has(#{field}-ts-control) .item", has_text=option)).to_have_count(1)
 
 
 def test_refer_accept_hand_over_and_download_the_record(signed_in_page, celery_worker_live, settings, tmp_path):
