@@ -106,6 +106,11 @@ class Table:
             OTHER: _("Counts records and amounts."),
         }[self.counts]
 
+    @property
+    def chart_shown(self) -> bool:
+        """A chart whose every bar is hidden or zero would draw an empty frame that reads as "none"."""
+        return bool(self.chart and self.rows and any(v for v in self.chart_data()["values"]))
+
     def chart_data(self) -> dict:
         column = self.chart_column or self.columns[0].key
         index = [c.key for c in self.columns].index(column)

@@ -66,7 +66,7 @@ def _title(geography, period) -> str:
 def dashboard_view(request):
     geography, form, filters, period, board = _board(request)
     _link_rows(request, board)
-    charts = [t.chart_data() for t in board.tables if t.chart and t.rows]
+    charts = [t.chart_data() for t in board.tables if t.chart_shown]
     query = request.GET.urlencode()
     return render(request, "reporting/dashboard.html", {
         "form": form, "board": board, "geography": geography, "period": period, "charts": charts,

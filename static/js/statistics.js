@@ -16,6 +16,7 @@
       options: {
         indexAxis: chart.type === "bar" && chart.labels.length > 8 ? "y" : "x",
         responsive: true,
+        maintainAspectRatio: false, // the box's height is set in app.css: short on phones, not huge on wide screens
         animation: false,
         scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
         plugins: { legend: { display: false } },

@@ -104,3 +104,13 @@ def test_the_cases_behind_a_figure_are_masked_for_the_statistician(world):
     html = client.get(url).content.decode()
     assert world.hoa_bp.case_number in html and world.lan_ca.case_number not in html
     assert NAMES[0] not in html and "H. T. P. H." in html
+
+
+def test_a_chart_of_only_hidden_figures_is_replaced_by_a_note(world):
+    """Four persons by sex are all small figures for the ministry: an empty chart frame would read as
+    "nobody"; the page says why there is no chart, and a table with a figure to draw keeps its chart."""
+    page = client_for(world, "ministry_analyst").get(reverse("reporting:dashboard") + QUERY).content.decode()
+    assert 'data-testid="chart-hidden-sex"' in page
+    assert 'id="chart-sex"' not in page
+    department = client_for(world, "department_statistician").get(reverse("reporting:dashboard") + QUERY)
+    assert 'id="chart-channel"' in department.content.decode()
