@@ -97,7 +97,8 @@ def contact_update(*, user, contact: Contact, **fields) -> Contact:
         raise TypeError(f"Not contact fields: {sorted(unknown)}")
     with transaction.atomic(), history_context(user):
         try:
-            contact = Contact.objects.visible_to(user, Action.CONTACT_RECORD).select_for_update().get(pk=contact.pk)
+            contact = Contact.objects.visible_to(user, Action.CONTACT_RECORD).select_for_update(of=("self",)).get(
+                pk=contact.pk)
         except Contact.DoesNotExist:
             raise Http404("No contact matches the given query.") from None
         for name, value in fields.items():

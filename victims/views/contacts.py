@@ -8,6 +8,7 @@ case.view_identity; every list and page in the access log.
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -61,7 +62,9 @@ def contact_list(request):
 @require_http_methods(["GET", "POST"])
 def contact_create(request):
     agency = acting_agency(request, Action.CONTACT_RECORD)
-    form = ContactForm(request.POST or None, user=request.user)
+    # A hotline officer records the call as it ends: now is the likeliest time, and can be changed.
+    form = ContactForm(request.POST or None, user=request.user,
+                       initial={"occurred_at": timezone.localtime().replace(second=0, microsecond=0)})
     if done := submit(request, form, lambda data: contacts.contact_record(
             user=request.user, agency=agency, **form.service_fields()),
             success=_("The contact has been recorded."),
