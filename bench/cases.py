@@ -463,9 +463,12 @@ def statistics_reference(filters):
     from django.conf import settings
     from django.utils import timezone
 
+    from config.db_router import reporting_sql
+
     params = {"start": filters.start, "end": filters.end, "on": min(filters.end, timezone.localdate()),
               "tz": settings.TIME_ZONE}
-    return [_fetch(sql, params) for sql in _STATISTICS_SQL]
+    # The same session settings as the app's statements (parallel workers, no JIT): a fair pair.
+    return [_fetch(reporting_sql(sql), params) for sql in _STATISTICS_SQL]
 
 
 @case(f"national annual statistics {STATISTICS_YEAR} (statistics selectors, every table)")

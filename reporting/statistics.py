@@ -19,13 +19,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection
+from django.db import connections
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.roles import Action
+from config.db_router import read_alias, reporting_sql
 from support.models.choices import LineStatus, Regime
 from victims.countries import country_name
 from victims.models import (
@@ -132,8 +133,10 @@ def _plain(value):
 
 
 def _fetch(sql: str, params: list) -> list[dict]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    # The ORM's reads follow the router; raw statements must ask it too, or a configured replica
+    # would serve every read of a dashboard but its aggregates.
+    with connections[read_alias()].cursor() as cursor:
+        cursor.execute(reporting_sql(sql), params)
         names = [c.name for c in cursor.description]
         return [{name: _plain(value) for name, value in zip(names, row, strict=True)} for row in cursor.fetchall()]
 
