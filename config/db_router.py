@@ -40,7 +40,8 @@ def reporting_sql(sql: str) -> str:
     statement only (the implicit transaction of a multi-statement query), or until the end of the
     transaction it is in."""
     overrides = getattr(settings, "REPORTING_SETTINGS", REPORTING_SETTINGS)
-    return "".join(f"SET LOCAL {name} = {value}; " for name, value in overrides.items()) + sql
+    quoted = {name: "'" + str(value).replace("'", "''") + "'" for name, value in overrides.items()}
+    return "".join(f"SET LOCAL {name} = {value}; " for name, value in quoted.items()) + sql
 
 
 def read_alias() -> str:

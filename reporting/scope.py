@@ -134,7 +134,8 @@ def scoped_rows(geography: Geography, filters: Filters) -> SimpleNamespace:
         "-recorded_at", "-pk").values("outcome")[:1]
     # Every case is in the national scope without filters: `case_id IN (every case)` would filter
     # nothing (the foreign keys are not null) and cost a hash of the whole case table per statement.
-    restricted = geography.level != NATIONAL or bool(filters.province_id or filters.agency_type)
+    # Asked of the query itself, so any condition added above restricts the related rows too.
+    restricted = bool(cases.query.where)
     case_ids = cases.order_by().values("pk")
 
     def of_cases(queryset, path: str):

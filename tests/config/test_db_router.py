@@ -81,3 +81,15 @@ def test_the_dashboard_aggregates_are_read_from_the_replica(replica):
     assert {row.key: row.values["value"] for row in summary.rows}["persons"] == 0
     assert len(on_replica) == 5 and "victims_case" in on_replica[0]["sql"]
     assert not on_default
+
+
+@pytest.mark.django_db(transaction=True)  # autocommit, as a page's reads: SET LOCAL ends with the statement
+def test_a_statistics_statement_runs_with_parallel_workers_and_the_next_read_without():
+    from reporting.statistics import _fetch
+
+    [row] = _fetch("SELECT current_setting('jit') AS jit, current_setting('max_parallel_workers_per_gather') "
+                   "AS workers", [])
+    assert row == {"jit": "off", "workers": "2"}
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT current_setting('max_parallel_workers_per_gather')")
+        assert cursor.fetchone() == ("0",)  # the connection's OLTP options again
