@@ -132,19 +132,28 @@ def scoped_rows(geography: Geography, filters: Filters) -> SimpleNamespace:
         cases = cases.filter(receiving_agency_id=filters.agency_id)
     latest_outcome = IdentificationOutcome.objects.filter(case=OuterRef("pk")).order_by(
         "-recorded_at", "-pk").values("outcome")[:1]
-    case_ids = cases.values("pk")
+    # Every case is in the national scope without filters: `case_id IN (every case)` would filter
+    # nothing (the foreign keys are not null) and cost a hash of the whole case table per statement.
+    # Asked of the query itself, so any condition added above restricts the related rows too.
+    restricted = bool(cases.query.where)
+    case_ids = cases.order_by().values("pk")
+
+    def of_cases(queryset, path: str):
+        return queryset.filter(**{f"{path}__in": case_ids}) if restricted else queryset
+
+    # Aggregates only: the models' default ordering would sort every row for nothing.
     return SimpleNamespace(
         cases=cases,
         receptions=cases.filter(received_on__range=(filters.start, filters.end)).annotate(
             outcome=Subquery(latest_outcome), pkey=person_key("person"),
-        ),
-        lines=SupportRequestLine.objects.filter(request__case_id__in=case_ids),
-        deliveries=Delivery.objects.filter(line__request__case_id__in=case_ids),
-        loans=Loan.objects.filter(case_id__in=case_ids),
-        stays=Stay.objects.filter(case_id__in=case_ids),
-        visits=FollowUpVisit.objects.filter(case_id__in=case_ids),
-        closures=CaseClosure.objects.filter(case_id__in=case_ids),
-        contacts=_scoped_contacts(Contact.objects.all(), geography, filters),
+        ).order_by(),
+        lines=of_cases(SupportRequestLine.objects.order_by(), "request__case_id"),
+        deliveries=of_cases(Delivery.objects.order_by(), "line__request__case_id"),
+        loans=of_cases(Loan.objects.order_by(), "case_id"),
+        stays=of_cases(Stay.objects.order_by(), "case_id"),
+        visits=of_cases(FollowUpVisit.objects.order_by(), "case_id"),
+        closures=of_cases(CaseClosure.objects.order_by(), "case_id"),
+        contacts=_scoped_contacts(Contact.objects.order_by(), geography, filters),
     )
 
 

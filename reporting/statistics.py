@@ -14,17 +14,19 @@ number, and the reconciliation lines say by how many.
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection
+from django.db import connections
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.roles import Action
+from config.db_router import read_alias, reporting_sql
 from support.models.choices import LineStatus, Regime
 from victims.countries import country_name
 from victims.models import (
@@ -136,14 +138,18 @@ def _plain(value):
 
 
 def _fetch(sql: str, params: list) -> list[dict]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    # The ORM's reads follow the router; raw statements must ask it too, or a configured replica
+    # would serve every read of a dashboard but its aggregates.
+    with connections[read_alias()].cursor() as cursor:
+        cursor.execute(reporting_sql(sql), params)
         names = [c.name for c in cursor.description]
         return [{name: _plain(value) for name, value in zip(names, row, strict=True)} for row in cursor.fetchall()]
 
 
 def _reception_ctes(rows) -> tuple[str, list]:
-    """r: receptions in the period; p: one row per person received (attributes at first reception)."""
+    """r: receptions in the period; p: one row per person received (attributes at first reception).
+    Both MATERIALIZED: every part of the reception statement reads them, and the scan of the scoped
+    receptions (joins, the latest outcome per case, the age) is the costly step, done once."""
     receptions = rows.receptions.values(
         x_case=F("pk"), x_person=F("pkey"), x_on=F("received_on"), x_agency=F("receiving_agency_id"),
         x_type=F("receiving_agency__type__code"), x_channel=F("reception_channel"), x_province=F("geo_province"),
@@ -154,13 +160,13 @@ def _reception_ctes(rows) -> tuple[str, list]:
     sql, params = _sql(receptions)
     ctes = f"""
     r0 AS ({sql}),
-    r AS (
+    r AS MATERIALIZED (
       SELECT r0.*, CASE
         WHEN x_dob IS NOT NULL THEN date_part('year', age(x_on::timestamp, x_dob::timestamp))::int
         WHEN x_byear IS NOT NULL THEN extract(year FROM x_on)::int - x_byear - 1
       END AS x_age FROM r0
     ),
-    p AS (
+    p AS MATERIALIZED (
       SELECT x_person, MAX(x_sex) AS sex, MAX(x_ethnic) AS ethnic, MAX(x_nat) AS nat,
         (array_agg(x_age ORDER BY x_on, x_case))[1] AS age,
         MIN(CASE x_outcome WHEN 'identified' THEN 1 WHEN 'not_victim' THEN 2
@@ -183,86 +189,119 @@ def _band_case(column: str) -> tuple[str, list]:
     return "CASE " + " ".join(parts) + " END", params
 
 
+def _json_rows(value) -> list[dict]:
+    rows = json.loads(value) if isinstance(value, str) else (value or [])
+    return [{name: _plain(v) for name, v in row.items()} for row in rows]
+
+
 # ---------------------------------------------------------------------------------------------
 # The queries (each one statement)
 # ---------------------------------------------------------------------------------------------
 
-def _persons_by_attribute(rows) -> list[dict]:
+def _reception_dimensions(geography: Geography, filters: Filters) -> list[str]:
+    """The breakdowns of receptions the dashboard shows (build_tables): only those are grouped."""
+    dimensions = ["x_type", "x_channel", "x_dest", "month"]
+    if geography.level == NATIONAL:
+        dimensions.append("x_province")
+    if geography.level in (PROVINCE, NATIONAL) and (geography.level == PROVINCE or filters.province_id):
+        dimensions += ["x_agency", "x_commune"]
+    return dimensions
+
+
+def _receptions(rows, geography: Geography, filters: Filters) -> tuple[list[dict], list[dict], list[dict]]:
+    """Persons by attribute, receptions by dimension and purposes: one statement over one scan of
+    the scoped receptions. Each part is grouped on narrow rows and its labels are joined to the few
+    aggregate rows afterwards; each part comes back as one JSON array."""
     ctes, params = _reception_ctes(rows)
     band, band_params = _band_case("age")
+    dimensions = _reception_dimensions(geography, filters)
+    flags = ", ".join(f"GROUPING({d}) AS g_{d.removeprefix('x_')}" for d in dimensions)
+    sets = ", ".join(f"({d})" for d in dimensions)
     sql = f"""WITH {ctes},
-    pb AS (SELECT p.*, {band} AS band FROM p)
-    SELECT GROUPING(pb.sex) AS g_sex, GROUPING(band) AS g_band, GROUPING(ethnic) AS g_ethnic,
-      GROUPING(nat) AS g_nat, GROUPING(outcome_rank) AS g_outcome,
-      pb.sex, band, ethnic, MAX(eg.name) AS ethnic_name, nat, outcome_rank,
-      COUNT(*) AS persons, COUNT(*) FILTER (WHERE pb.sex = 'female') AS female,
-      COUNT(*) FILTER (WHERE age < 18) AS minors,
-      COUNT(*) FILTER (WHERE n_provinces > 1) AS multi_province,
-      COUNT(*) FILTER (WHERE n_agencies > 1) AS multi_agency
-    FROM pb LEFT JOIN victims_ethnicgroup eg ON eg.id = pb.ethnic
-    GROUP BY GROUPING SETS ((), (pb.sex), (band), (ethnic), (nat), (outcome_rank))"""
-    return _fetch(sql, params + band_params)
-
-
-def _receptions_by_dimension(rows) -> list[dict]:
-    ctes, params = _reception_ctes(rows)
-    sql = f"""WITH {ctes},
-    rp AS (SELECT r.*, date_trunc('month', x_on)::date AS month, p.sex AS p_sex, p.age AS p_age
-           FROM r JOIN p USING (x_person))
-    SELECT GROUPING(x_type) AS g_type, GROUPING(x_channel) AS g_channel, GROUPING(x_province) AS g_province,
-      GROUPING(x_agency) AS g_agency, GROUPING(x_commune) AS g_commune, GROUPING(x_dest) AS g_dest,
-      GROUPING(month) AS g_month,
-      x_type, x_channel, x_province, x_agency, x_commune, x_dest, month,
-      MAX(t.name_vi) AS type_vi, MAX(t.name_en) AS type_en, MAX(pu.name) AS province_name,
-      MAX(a.name) AS agency_name, MAX(cu.name) AS commune_name,
-      COUNT(*) AS receptions, COUNT(DISTINCT x_person) AS persons,
-      COUNT(DISTINCT x_person) FILTER (WHERE p_sex = 'female') AS female,
-      COUNT(DISTINCT x_person) FILTER (WHERE p_age < 18) AS minors
-    FROM rp
-      LEFT JOIN accounts_agencytype t ON t.code = rp.x_type
-      LEFT JOIN accounts_agency a ON a.id = rp.x_agency
-      LEFT JOIN accounts_administrativeunit pu ON pu.id = rp.x_province
-      LEFT JOIN accounts_administrativeunit cu ON cu.id = rp.x_commune
-    GROUP BY GROUPING SETS ((), (x_type), (x_channel), (x_province), (x_agency), (x_commune), (x_dest), (month))"""
-    return _fetch(sql, params)
-
-
-def _purposes(rows) -> list[dict]:
-    ctes, params = _reception_ctes(rows)
-    sql = f"""WITH {ctes}
-    SELECT GROUPING(purpose) AS g_purpose, purpose, COUNT(DISTINCT x_case) AS receptions, COUNT(DISTINCT x_person) AS persons
-    FROM r, unnest(x_purposes) AS purpose
-    GROUP BY ROLLUP (purpose)"""
-    return _fetch(sql, params)
+    pa AS (
+      SELECT GROUPING(sex) AS g_sex, GROUPING(band) AS g_band, GROUPING(ethnic) AS g_ethnic,
+        GROUPING(nat) AS g_nat, GROUPING(outcome_rank) AS g_outcome,
+        sex, band, ethnic, nat, outcome_rank,
+        COUNT(*) AS persons, COUNT(*) FILTER (WHERE sex = 'female') AS female,
+        COUNT(*) FILTER (WHERE age < 18) AS minors,
+        COUNT(*) FILTER (WHERE n_provinces > 1) AS multi_province,
+        COUNT(*) FILTER (WHERE n_agencies > 1) AS multi_agency
+      FROM (SELECT sex, {band} AS band, ethnic, nat, outcome_rank, age, n_provinces, n_agencies FROM p) pb
+      GROUP BY GROUPING SETS ((), (sex), (band), (ethnic), (nat), (outcome_rank))
+    ),
+    ra AS (
+      SELECT {flags}, {", ".join(dimensions)},
+        COUNT(*) AS receptions, COUNT(DISTINCT x_person) AS persons,
+        COUNT(DISTINCT x_person) FILTER (WHERE female) AS female,
+        COUNT(DISTINCT x_person) FILTER (WHERE minor) AS minors
+      FROM (SELECT r.x_person, r.x_type, r.x_channel, r.x_province, r.x_agency, r.x_commune, r.x_dest,
+                   date_trunc('month', r.x_on)::date AS month, p.sex = 'female' AS female, p.age < 18 AS minor
+            FROM r JOIN p USING (x_person)) rp
+      GROUP BY GROUPING SETS ((), {sets})
+    ),
+    pu AS (
+      SELECT GROUPING(purpose) AS g_purpose, purpose, COUNT(DISTINCT x_case) AS receptions,
+        COUNT(DISTINCT x_person) AS persons
+      FROM r, unnest(x_purposes) AS purpose
+      GROUP BY ROLLUP (purpose)
+    )
+    SELECT
+      (SELECT json_agg(x) FROM (SELECT pa.*, eg.name AS ethnic_name
+                                FROM pa LEFT JOIN victims_ethnicgroup eg ON eg.id = pa.ethnic) x) AS persons,
+      (SELECT json_agg(x) FROM (
+        SELECT ra.*, t.name_vi AS type_vi, t.name_en AS type_en, {"pu.name" if "x_province" in dimensions else "NULL"}
+          AS province_name, {"a.name" if "x_agency" in dimensions else "NULL"} AS agency_name,
+          {"cu.name" if "x_commune" in dimensions else "NULL"} AS commune_name
+        FROM ra LEFT JOIN accounts_agencytype t ON t.code = ra.x_type
+        {"LEFT JOIN accounts_administrativeunit pu ON pu.id = ra.x_province" if "x_province" in dimensions else ""}
+        {"LEFT JOIN accounts_agency a ON a.id = ra.x_agency" if "x_agency" in dimensions else ""}
+        {"LEFT JOIN accounts_administrativeunit cu ON cu.id = ra.x_commune" if "x_commune" in dimensions else ""}
+      ) x) AS receptions,
+      (SELECT json_agg(pu) FROM pu) AS purposes"""
+    [row] = _fetch(sql, params + band_params)
+    persons, receptions, purposes = (_json_rows(row[k]) for k in ("persons", "receptions", "purposes"))
+    for found in receptions:
+        if found.get("month"):
+            found["month"] = datetime.date.fromisoformat(found["month"])
+    return persons, receptions, purposes
 
 
 def _support(rows, filters: Filters) -> list[dict]:
+    """Approved and delivered support by regime and item. Rows are grouped on (regime, item code) with
+    the item ids only; the names are read for the few aggregate rows afterwards."""
     approved = rows.lines.filter(
         status__in=[LineStatus.APPROVED, LineStatus.PARTLY_APPROVED],
         request__decision__decision_date__range=(filters.start, filters.end),
     ).values(
         x_person=person_key("request__person"), x_regime=F("item__regime"), x_item=F("item__code"),
-        x_vi=F("item__name_vi"), x_en=F("item__name_en"), x_amount=F("approved_amount"),
+        x_item_id=F("item_id"), x_amount=F("approved_amount"),
     )
     delivered = rows.deliveries.filter(delivered_on__range=(filters.start, filters.end)).values(
         x_person=person_key("line__request__person"), x_regime=F("line__item__regime"),
-        x_item=F("line__item__code"), x_vi=F("line__item__name_vi"), x_en=F("line__item__name_en"),
-        x_amount=F("amount"),
+        x_item=F("line__item__code"), x_item_id=F("line__item_id"), x_amount=F("amount"),
     )
     a_sql, a_params = _sql(approved)
     d_sql, d_params = _sql(delivered)
-    columns = "x_person, x_regime, x_item, x_vi, x_en, x_amount"
+    columns = "x_person, x_regime, x_item, x_item_id, x_amount"
     sql = f"""WITH u AS (
       SELECT 'a' AS src, {columns} FROM ({a_sql}) a
       UNION ALL SELECT 'd' AS src, {columns} FROM ({d_sql}) d
+    ),
+    g AS (
+      SELECT GROUPING(x_regime) AS g_regime, GROUPING(x_item) AS g_item, x_regime, x_item,
+        array_agg(DISTINCT x_item_id) AS item_ids,
+        COUNT(DISTINCT x_person) FILTER (WHERE src = 'a') AS approved_persons,
+        COALESCE(SUM(x_amount) FILTER (WHERE src = 'a'), 0) AS approved_amount,
+        COUNT(DISTINCT x_person) FILTER (WHERE src = 'd') AS delivered_persons,
+        COALESCE(SUM(x_amount) FILTER (WHERE src = 'd'), 0) AS paid
+      FROM u GROUP BY ROLLUP (x_regime, x_item)
     )
-    SELECT GROUPING(x_regime) AS g_regime, GROUPING(x_item) AS g_item, x_regime, x_item,
-      MAX(x_vi) AS name_vi, MAX(x_en) AS name_en,
-      COUNT(DISTINCT x_person) FILTER (WHERE src = 'a') AS approved_persons,
-      COALESCE(SUM(x_amount) FILTER (WHERE src = 'a'), 0) AS approved_amount,
-      COUNT(DISTINCT x_person) FILTER (WHERE src = 'd') AS delivered_persons,
-      COALESCE(SUM(x_amount) FILTER (WHERE src = 'd'), 0) AS paid
-    FROM u GROUP BY ROLLUP (x_regime, x_item)"""
+    SELECT g_regime, g_item, x_regime, x_item, n.name_vi, n.name_en,
+      approved_persons, approved_amount, delivered_persons, paid
+    FROM g LEFT JOIN LATERAL (
+      SELECT MAX(i.name_vi) AS name_vi, MAX(i.name_en) AS name_en FROM support_entitlementitem i
+      WHERE g.g_item = 0 AND i.id = ANY(g.item_ids)
+    ) n ON true"""
     return _fetch(sql, a_params + d_params)
 
 
@@ -369,9 +408,7 @@ def _values(row: dict, columns) -> dict:
 
 def build_tables(geography: Geography, filters: Filters) -> dict:
     rows = scoped_rows(geography, filters)
-    persons = _persons_by_attribute(rows)
-    receptions = _receptions_by_dimension(rows)
-    purposes = _purposes(rows)
+    persons, receptions, purposes = _receptions(rows, geography, filters)
     support = _support(rows, filters)
     other = _stays_loans_followup(rows, filters)
     activities = _activities(geography, filters)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bench.cases import CASES, reference_list
+from bench.cases import CASES, app_figures, reference_list, statistics_figures
 from bench.context import Bench
 from bench.synthetic.generator import Generator
 
@@ -27,6 +27,11 @@ def test_every_case_runs_and_the_list_references_show_the_same_rows():
             assert reference == reference_list(persona, page=page.number, search=search)
             assert [row[0] for row in reference] == [case.pk for case in result.context["cases"]]
             assert (reference[0][-1] if reference else 0) == page.paginator.count
+        if bench_case.name.startswith("national annual statistics"):
+            # The reference computes every figure the dashboard shows, no more, no fewer.
+            figures = app_figures(result)
+            assert figures == statistics_figures(reference)
+            assert figures["summary"]["persons"][0] > 100 and figures["items"] and figures["contacts_kind"]
     names = [c.name for c in CASES]
     assert len(names) == len(set(names)) == 15
 

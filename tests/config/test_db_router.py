@@ -64,3 +64,32 @@ def test_the_middleware_reads_the_reporting_namespaces_from_the_replica(replica,
     assert middleware(RequestFactory().get("/ho-so/")) == REPLICA
     assert middleware(RequestFactory().post("/ho-so/")) == "default"  # a form may write, then read
     assert middleware(RequestFactory().get("/co-so/")) == "default"
+
+
+@pytest.mark.django_db(databases=["default", REPLICA])
+def test_the_dashboard_aggregates_are_read_from_the_replica(replica):
+    """The statistics run raw aggregate statements: they follow the router like the ORM's reads."""
+    import datetime
+
+    from reporting.scope import NATIONAL, Filters, Geography
+    from reporting.statistics import build_tables
+
+    filters = Filters(start=datetime.date(2025, 1, 1), end=datetime.date(2025, 12, 31))
+    with replica_reads(), CaptureQueriesContext(connections[REPLICA]) as on_replica, \
+            CaptureQueriesContext(connections["default"]) as on_default:
+        summary = build_tables(Geography(NATIONAL), filters)["by_key"]["summary"]
+    assert {row.key: row.values["value"] for row in summary.rows}["persons"] == 0
+    assert len(on_replica) == 5 and "victims_case" in on_replica[0]["sql"]
+    assert not on_default
+
+
+@pytest.mark.django_db(transaction=True)  # autocommit, as a page's reads: SET LOCAL ends with the statement
+def test_a_statistics_statement_runs_with_parallel_workers_and_the_next_read_without():
+    from reporting.statistics import _fetch
+
+    [row] = _fetch("SELECT current_setting('jit') AS jit, current_setting('max_parallel_workers_per_gather') "
+                   "AS workers", [])
+    assert row == {"jit": "off", "workers": "2"}
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT current_setting('max_parallel_workers_per_gather')")
+        assert cursor.fetchone() == ("0",)  # the connection's OLTP options again
