@@ -47,7 +47,7 @@ def case_list(
         .select_related("person", "owning_agency", "receiving_agency", "province")
     )
     if q := (q or "").strip():
-        cases = cases.filter(pk__in=_cases_matching(user, q))
+        cases = cases.filter(_matching_filter(user, q))
     if status:
         cases = cases.filter(status=status)
     if province:
@@ -85,6 +85,17 @@ def persons_received(
 # The persons a name search may collect as ids (one trigram scan, then array parameters). Past this a
 # search is too common a syllable to list ids for: it stays a subquery (one scan per statement).
 NAMED_IDS_CAP = 5000
+
+
+def _matching_filter(user: User, q: str) -> Q:
+    """The search as a filter: the matching case ids as one array parameter when they are few (the
+    trigram scans then run once per page view, not again in the page, the count and the person
+    count), else the subquery."""
+    matching = _cases_matching(user, q)
+    ids = list(matching.values_list("pk", flat=True)[: NAMED_IDS_CAP + 1])
+    if len(ids) > NAMED_IDS_CAP:
+        return Q(pk__in=matching)
+    return Q(AnyOf("pk", sorted(set(ids))))
 
 
 def _cases_matching(user: User, q: str) -> QuerySet:
