@@ -238,7 +238,7 @@ def decision_pdf(bench):
 
 # -- duplicate candidates for a new intake -------------------------------------------------------
 # The intake of someone already received: the name, sex, birth year and home province of the person
-# of the caseworker's latest case, as a new registration would give them (no paper number).
+# of the caseworker's latest case with both known, as a new registration would give them (no paper number).
 _DUPLICATE_SQL = """
 WITH m AS (
   SELECT p.id, similarity(p.name_match, %(name)s) AS sim FROM victims_person p
@@ -263,8 +263,11 @@ def duplicate_candidates(bench):
 
     persona = bench.caseworker
     actor = bench.actor_for(persona)
-    (person_id,) = _fetch("SELECT person_id FROM victims_case WHERE owning_agency_id = %s "
-                          "ORDER BY received_on DESC, id DESC LIMIT 1", [persona.agency_id])[0]
+    # A registration gives the birth year and home province (the reference's block needs both; a
+    # person without a year is the matcher's country-wide name route, bench/notes/pages.md).
+    (person_id,) = _fetch("SELECT c.person_id FROM victims_case c JOIN victims_person p ON p.id = c.person_id "
+                          "WHERE c.owning_agency_id = %s AND p.birth_year IS NOT NULL AND p.home_province_id "
+                          "IS NOT NULL ORDER BY c.received_on DESC, c.id DESC LIMIT 1", [persona.agency_id])[0]
     person = Person.objects.get(pk=person_id)
     query = Query(full_name=person.full_name, sex=person.sex, birth_year=person.birth_year,
                   home_province_id=person.home_province_id)

@@ -12,7 +12,7 @@ from accounts.models import User
 
 from .models import Case, Person
 from .readmodel import HIDDEN, mask_name
-from .selectors import case_get
+from .selectors import case_get, read_through_case_get
 
 # What a user without identity access must not read in the history, per tracked model.
 SENSITIVE_HISTORY_FIELDS: dict[str, frozenset[str]] = {
@@ -82,7 +82,8 @@ def case_history(user: User, case: Case) -> list[Events]:
     sensitive values hidden. Each event gets `actor` (User or None), `request_id` and `agency_id`.
     A constant number of queries, whatever the length of the history.
     """
-    case = case_get(user=user, pk=case.pk)
+    if not read_through_case_get(user, case):  # the case page passes the case it just read in scope
+        case = case_get(user=user, pk=case.pk)
     # The persons of a case already in scope, by id (no scan of the person index).
     person_ids = [case.person_id, *case.children.values_list("person_id", flat=True)]
     persons = [Person(pk=pk) for pk in dict.fromkeys(person_ids)]

@@ -86,16 +86,32 @@ def case_scope(user, action: str) -> Q | None:
     PostgreSQL may count with a BitmapOr of four index scans or walk a sorted index and stop at the
     page: an OR of `IN (subquery)` paths could only scan the whole table.
     """
+    cache = _binding_cache(user)
+    if cache is not None and ("case_scope", action) in cache:
+        return cache["case_scope", action]
     paths = _scope_paths(user, action)
     if paths is None:
-        return None
-    agencies, granted_cases, department_provinces, agencies_in_department_provinces = paths
-    return (
-        Q(AnyOf("owning_agency_id", agencies))
-        | Q(AnyOf("pk", granted_cases))
-        | Q(AnyOf("province_id", department_provinces))
-        | Q(AnyOf("owning_agency_id", agencies_in_department_provinces))
-    )
+        scope = None
+    else:
+        agencies, granted_cases, department_provinces, agencies_in_department_provinces = paths
+        scope = (
+            Q(AnyOf("owning_agency_id", agencies))
+            | Q(AnyOf("pk", granted_cases))
+            | Q(AnyOf("province_id", department_provinces))
+            | Q(AnyOf("owning_agency_id", agencies_in_department_provinces))
+        )
+    if cache is not None:
+        # The same filter for every scoped query of the request (a case page runs ~30): the grants
+        # path is still a subquery, evaluated by each statement; only building it is saved.
+        cache["case_scope", action] = scope
+    return scope
+
+
+def _binding_cache(user) -> dict | None:
+    """The per-binding cache `act_as` starts on the user object (one request); None when unbound."""
+    user = as_user(user)
+    cache = getattr(user, "scope_sets", None)
+    return None if cache is None or acting_membership(user) is UNBOUND else cache
 
 
 def receiving_agencies(user, action: str):

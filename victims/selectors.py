@@ -16,7 +16,7 @@ from accounts.text import fold
 
 from .models import AccessLog, Case, CaseChild, Person, VerificationRequest
 from .readmodel import mask_name, person_name
-from .scoping import POLICE, memberships_allowing
+from .scoping import POLICE, AnyOf, memberships_allowing
 from .workflow import Status
 
 __all__ = [
@@ -47,7 +47,7 @@ def case_list(
         .select_related("person", "owning_agency", "receiving_agency", "province")
     )
     if q := (q or "").strip():
-        cases = cases.filter(pk__in=_cases_matching(user, q))
+        cases = cases.filter(_matching_filter(user, q))
     if status:
         cases = cases.filter(status=status)
     if province:
@@ -82,23 +82,50 @@ def persons_received(
     )
 
 
+# The persons a name search may collect as ids (one trigram scan, then array parameters). Past this a
+# search is too common a syllable to list ids for: it stays a subquery (one scan per statement).
+NAMED_IDS_CAP = 5000
+
+
+def _matching_filter(user: User, q: str) -> Q:
+    """The search as a filter: the matching case ids as one array parameter when they are few (the
+    trigram scans then run once per page view, not again in the page, the count and the person
+    count), else the subquery."""
+    matching = _cases_matching(user, q)
+    ids = list(matching.values_list("pk", flat=True)[: NAMED_IDS_CAP + 1])
+    if len(ids) > NAMED_IDS_CAP:
+        return Q(pk__in=matching)
+    return Q(AnyOf("pk", sorted(set(ids))))
+
+
 def _cases_matching(user: User, q: str) -> QuerySet:
     """Ids of the cases whose number contains `q`, or whose victim's or child's folded name does in a
     case whose names the user may see: each match is served by its own trigram index, and the
-    identity scope is checked on those few rows only (never per row of the whole table)."""
+    identity scope is checked on those few rows only (never per row of the whole table).
+
+    The name's trigram scan (the costly part: common syllables have long posting lists) runs once,
+    here, for victims and children together; the list's page, count and person count then reuse
+    the case ids it found as an array parameter."""
     folded, cases = fold(q), Case.objects.order_by()  # no ordering inside a UNION
-    named = cases.filter(person__name_folded__contains=folded).values("pk").union(
-        CaseChild.objects.filter(person__name_folded__contains=folded).values("case_id"), all=True,
+    found = list(
+        Person.objects.filter(name_folded__contains=folded).order_by()
+        .values_list("cases__id", "child_links__case_id")[: NAMED_IDS_CAP + 1]
     )
-    return cases.filter(case_number__icontains=q).values("pk").union(
-        cases.visible_to(user, Action.CASE_VIEW_IDENTITY).filter(pk__in=named).values("pk"), all=True,
-    )
+    if len(found) > NAMED_IDS_CAP:
+        named = cases.filter(person__name_folded__contains=folded).values("pk").union(
+            CaseChild.objects.filter(person__name_folded__contains=folded).values("case_id"), all=True,
+        )
+        named_cases = cases.visible_to(user, Action.CASE_VIEW_IDENTITY).filter(pk__in=named)
+    else:
+        ids = sorted({pk for pair in found for pk in pair if pk is not None})
+        named_cases = cases.visible_to(user, Action.CASE_VIEW_IDENTITY).filter(AnyOf("pk", ids))
+    return cases.filter(case_number__icontains=q).values("pk").union(named_cases.values("pk"), all=True)
 
 
 def case_get(*, user: User, pk, action: str = Action.CASE_VIEW) -> Case:
     """One case, with `identity_visible`; 404 when the user may not see it (or it does not exist)."""
     try:
-        return (
+        case = (
             Case.objects.visible_to(user, action)
             .with_identity_flag(user)
             .with_part_flags(user)
@@ -109,6 +136,26 @@ def case_get(*, user: User, pk, action: str = Action.CASE_VIEW) -> Case:
         )
     except (Case.DoesNotExist, ValueError, TypeError):
         raise Http404("No case matches the given query.") from None
+    case._read_through = _reader(user, action)
+    return case
+
+
+def _reader(user, action: str) -> tuple:
+    """Who read a case through `case_get`, for what: the user object itself and its acting
+    membership (another user object, or one bound to another membership since, reads it again)."""
+    from accounts.actor import acting_membership, as_user
+
+    user = as_user(user)
+    return user, acting_membership(user), action
+
+
+def read_through_case_get(user, case: Case, action: str = Action.CASE_VIEW) -> bool:
+    """Was this case object fetched by `case_get` for this very user object and action?"""
+    read = getattr(case, "_read_through", None)
+    if read is None:
+        return False
+    reader, membership, read_action = _reader(user, action)
+    return read[0] is reader and read[1] is membership and read[2] == read_action
 
 
 def person_get(*, user: User, pk, action: str = Action.CASE_VIEW) -> Person:

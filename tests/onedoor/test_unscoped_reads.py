@@ -57,7 +57,8 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("support/services.py", "loan_create"): LIMITS,
     ("support/services.py", "support_request_decide"): LOCK,
     ("support/services.py", "usage_for"): LIMITS,
-    ("victims/selectors.py", "_cases_matching"): "the search's ids, a subquery inside the scoped case list",
+    ("victims/selectors.py", "_cases_matching"): "the search's ids (ids only, nothing shown), then the identity "
+                                                 "scope and, in the scoped case list, the case scope",
     ("victims/handover_pdf.py", "handover_store_pdf"): "the Celery task renders a handover record by id",
     ("victims/referrals.py", "_revoke"): "revokes the grant of a referral locked through visible_to",
     ("victims/referrals.py", "referral_accept"): "locks the case of a referral locked through visible_to",

@@ -1,7 +1,8 @@
 """Scoped querysets: `visible_to(user, action)` is the one entry point for every victim-data model."""
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, ExpressionWrapper, Q, Value
+from django.db.models.functions import Coalesce
 
 from accounts.roles import Action
 
@@ -15,27 +16,27 @@ class CaseQuerySet(models.QuerySet):
 
     def with_identity_flag(self, user):
         """Annotate `identity_visible`: may this user see names and sensitive details (per case)."""
-        from .case import Case
-
-        return self.annotate(
-            identity_visible=Exists(
-                Case.objects.visible_to(user, Action.CASE_VIEW_IDENTITY).filter(pk=OuterRef("pk"))
-            )
-        )
+        return self.annotate(identity_visible=_in_scope_flag(user, Action.CASE_VIEW_IDENTITY))
 
     def with_part_flags(self, user):
         """Annotate `trafficking_visible`, `health_visible`, `documents_visible`: the parts of the
         file a referral may share on their own (each its action, per case)."""
-        from .case import Case
-
-        def flag(action):
-            return Exists(Case.objects.visible_to(user, action).filter(pk=OuterRef("pk")))
-
         return self.annotate(
-            trafficking_visible=flag(Action.CASE_VIEW_TRAFFICKING),
-            health_visible=flag(Action.CASE_VIEW_HEALTH),
-            documents_visible=flag(Action.CASE_VIEW_DOCUMENTS),
+            trafficking_visible=_in_scope_flag(user, Action.CASE_VIEW_TRAFFICKING),
+            health_visible=_in_scope_flag(user, Action.CASE_VIEW_HEALTH),
+            documents_visible=_in_scope_flag(user, Action.CASE_VIEW_DOCUMENTS),
         )
+
+
+def _in_scope_flag(user, action: str):
+    """Is this row in the user's scope for `action`: the scope's condition evaluated on the row itself
+    (the same as EXISTS of the scoped table at this pk, without a second scan of the case table for
+    each row, or a nested query to build)."""
+    scope = case_scope(user, action)
+    if scope is None:
+        return Value(False, output_field=BooleanField())
+    # A case without a province makes its province path NULL, not false: the flag is never NULL.
+    return Coalesce(ExpressionWrapper(scope, output_field=BooleanField()), Value(False))
 
 
 class CaseScopedQuerySet(models.QuerySet):
