@@ -21,7 +21,7 @@ from accounts.web import require_action, requires
 from victims.models import Case
 from victims.readmodel import log_request_reads, person_name
 
-from . import services
+from . import deidentified, services
 from .exports import dashboard_csv, dashboard_xlsx
 from .forms import ActivityForm, StatisticsFilterForm
 from .models import ProgrammeActivity
@@ -73,6 +73,7 @@ def dashboard_view(request):
         "title": _title(geography, period), "query": query,
         "can_export": request.actor.can(Action.REPORT_EXPORT),
         "national": geography.level == NATIONAL, "board_threshold": threshold(),
+        "can_dataset": deidentified.may_read(request.actor),
     })
 
 
