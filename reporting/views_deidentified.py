@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from victims.models import Person
@@ -12,6 +16,18 @@ from victims.readmodel import log_request_reads
 
 from . import deidentified
 from .forms import StatisticsFilterForm
+
+
+def _reader_required(view):
+    """The dataset's readers only (403 before anything else, as `requires` on the other pages)."""
+
+    @wraps(view)
+    def check(request, *args, **kwargs):
+        if not deidentified.may_read(getattr(request, "actor", None)):
+            raise PermissionDenied(_("Your role does not allow this."))
+        return view(request, *args, **kwargs)
+
+    return check
 
 
 def _filters(request):
@@ -22,6 +38,7 @@ def _filters(request):
 
 
 @login_required
+@_reader_required
 @require_GET
 def page(request):
     geography, form, filters, period = _filters(request)
@@ -32,6 +49,7 @@ def page(request):
 
 
 @login_required
+@_reader_required
 @require_GET
 def download(request, fmt: str):
     if fmt not in ("xlsx", "csv"):

@@ -271,6 +271,8 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 API_MAX_PAGE_SIZE = 200
+# The de-identified dataset (reporting.deidentified): the smallest group of quasi-identifiers released.
+DEIDENTIFIED_DATASET_K = env_int("DEIDENTIFIED_DATASET_K", 11)
 KNOX_TOKEN_MODEL = "accounts.ApiToken"
 # knox's own AuthToken is swapped for accounts.ApiToken: its migrations would still create an unused
 # table (referencing users, which breaks flushing); without them no table is made for the swapped model.
