@@ -207,3 +207,28 @@ def test_a_group_of_exactly_k_is_released_exactly_and_one_fewer_is_generalised()
     found = run([same] * (k - 1) + [("female", "VN", 22, 2025, "CN", "forced_marriage")], k)
     # 18–20 and 21–23 differ; widened to 18–29 the three are one group: released at level 1.
     assert [(row["lvl"], row["q_age"], row["released"]) for row in found] == [(1, "18–29", True)] * 3
+
+
+def test_the_note_sheet_says_what_was_generalised_and_withheld():
+    """Three rows exact, three widened to 18–29 (level 1), one alone whatever its level: withheld."""
+    k = 3
+    exact = ("male", "LA", 40, 2024, "LA", "forced_labour")
+    girls = [("female", "VN", 20, 2025, "CN", "forced_marriage")] * 2 + [("female", "VN", 22, 2025, "CN",
+                                                                          "forced_marriage")]
+    alone = ("female", "KH", 60, 2019, "TH", "organ_removal")
+    found = run([exact] * 3 + girls + [alone], k)
+    released = [row for row in found if row["released"]]
+    data = deidentified.Dataset(
+        geography=deidentified.Geography("national", label="Toàn quốc"), filters=YEAR_2025, k=k,
+        rows=[deidentified.record(row) for row in released], persons=len(found), withheld=len(found) - len(released),
+        by_level={level: sum(row["lvl"] == level for row in released) for level in (0, 1, 2)})
+    book = sheets(deidentified.dataset_xlsx(data))
+    rows, figures = book["Dữ liệu"], note(book["Ghi chú"])
+    assert len(rows) == 1 + 6
+    assert figures["Số người"] == 7 and figures["Số dòng công bố"] == 6
+    assert figures["Số dòng công bố nguyên giá trị"] == 3
+    assert figures["Số dòng được khái quát hóa (mức 1: tuổi theo nhóm rộng hơn; quốc gia thay bằng khu vực)"] == 3
+    assert figures["Số dòng bị giữ lại (tổ hợp vẫn xuất hiện ít hơn k lần)"] == 1
+    assert any(line[:1] == ["Thủ đoạn khống chế"] and str(line[1]).startswith("Không có:") for line in book["Ghi chú"])
+    widened = [r for r in rows[1:] if r[1] == "18–29"]
+    assert len(widened) == 3 and all(r[4] == "Đông Á" for r in widened)  # China as its region
