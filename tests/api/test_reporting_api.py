@@ -185,3 +185,14 @@ def test_the_dataset_is_the_ministrys_only(world):
     assert without.get("/api/v1/deidentified-dataset/").status_code == 403
     assert without.get("/api/v1/statistics/").status_code == 200
     assert deidentified.may_read(None) is False
+
+
+def test_a_retried_activity_create_records_it_once(world):
+    api = api_for(make_token(world.agencies["TT-LS"], role=Role.CASEWORKER)[2])
+    body = {"kind": "communication", "held_on": "2025-04-01", "province": province("lang son").code,
+            "title": "Truyền thông ở chợ phiên", "participants": 60}
+    first = api.post("/api/v1/programme-activities/", body, format="json", HTTP_IDEMPOTENCY_KEY="act-1")
+    again = api.post("/api/v1/programme-activities/", body, format="json", HTTP_IDEMPOTENCY_KEY="act-1")
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    assert ProgrammeActivity.objects.filter(title="Truyền thông ở chợ phiên").count() == 1
