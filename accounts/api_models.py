@@ -32,6 +32,9 @@ class ApiScope(models.TextChoices):
     REFERRALS_WRITE = "referrals:write", _("Send, accept and decline referrals")
     CONTACTS_READ = "contacts:read", _("Read the contact log")
     CONTACTS_WRITE = "contacts:write", _("Record contacts")
+    ACTIVITIES_READ = "activities:read", _("Read programme activities")
+    ACTIVITIES_WRITE = "activities:write", _("Record and correct programme activities")
+    DATASET_READ = "dataset:read", _("Read the de-identified case-level dataset")
 
 
 class ApiClient(models.Model):

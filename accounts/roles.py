@@ -38,6 +38,8 @@ class Action(models.TextChoices):
     SUPPORT_DELIVER = "support.deliver", _("Record support delivered, payments and loans")
     STATISTICS_VIEW = "statistics.view", _("View aggregate statistics")
     REPORT_EXPORT = "report.export", _("Export reports")
+    # The de-identified case-level dataset (reporting.deidentified): national geography only.
+    DATASET_DEIDENTIFIED = "dataset.deidentified", _("Download the de-identified case-level dataset")
     ACTIVITY_RECORD = "activity.record", _("Record the agency's programme activities")
     AGENCY_MANAGE = "agency.manage", _("Manage the agency's staff")
     API_ACCESS = "api.access", _("Use the partner API")
@@ -89,11 +91,15 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     }),
     # Aggregates and de-identified rows only: no identity action.
     Role.STATISTICIAN: frozenset({
-        Action.CASE_VIEW, Action.STATISTICS_VIEW, Action.REPORT_EXPORT, Action.FACILITY_VIEW,
+        Action.CASE_VIEW, Action.STATISTICS_VIEW, Action.REPORT_EXPORT, Action.DATASET_DEIDENTIFIED, Action.FACILITY_VIEW,
         Action.ACTIVITY_RECORD, Action.CONTACT_VIEW,
     }),
     # person.merge: cross-province proposals, shown without identity (victims.duplicates).
-    Role.MINISTRY_ANALYST: frozenset({Action.STATISTICS_VIEW, Action.REPORT_EXPORT, Action.PERSON_MERGE}),
+    # dataset.deidentified: also a ministry statistician, and an API client of the ministry with the
+    # statistician role (how a research partner gets the dataset: no role of its own).
+    Role.MINISTRY_ANALYST: frozenset({
+        Action.STATISTICS_VIEW, Action.REPORT_EXPORT, Action.DATASET_DEIDENTIFIED, Action.PERSON_MERGE,
+    }),
     # Partners see what was shared with them (grants name the parts), and record what they delivered.
     Role.PARTNER_API: frozenset({
         Action.API_ACCESS, Action.CASE_VIEW, Action.SUPPORT_VIEW, Action.SUPPORT_DELIVER, Action.FACILITY_VIEW,

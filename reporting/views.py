@@ -11,7 +11,6 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -21,11 +20,10 @@ from accounts.web import require_action, requires
 from victims.models import Case
 from victims.readmodel import log_request_reads, person_name
 
-from . import services
+from . import activities, deidentified, services
 from .exports import dashboard_csv, dashboard_xlsx
 from .forms import ActivityForm, StatisticsFilterForm
-from .models import ProgrammeActivity
-from .scope import NATIONAL, Filters, activity_rows, scoped_rows, statistics_geography
+from .scope import NATIONAL, scoped_rows, statistics_geography
 from .statistics import dashboard, threshold
 
 LOG_CASES = "statistics.cases"
@@ -73,6 +71,7 @@ def dashboard_view(request):
         "title": _title(geography, period), "query": query,
         "can_export": request.actor.can(Action.REPORT_EXPORT),
         "national": geography.level == NATIONAL, "board_threshold": threshold(),
+        "can_dataset": deidentified.may_read(request.actor),
     })
 
 
@@ -132,19 +131,8 @@ def cases_behind(request):
 # Programme activities
 # ---------------------------------------------------------------------------------------------
 
-def _activities_for(actor):
-    """The activities an actor may list: their agency's own; with statistics, their geography's."""
-    own = Q(agency_id=actor.agency_id) if actor.can(Action.ACTIVITY_RECORD) else Q(pk__in=[])
-    rows = ProgrammeActivity.objects.filter(own)
-    if actor.can(Action.STATISTICS_VIEW):
-        geography = statistics_geography(actor)
-        everything = Filters(start=timezone.datetime(2000, 1, 1).date(), end=timezone.localdate())
-        rows = rows | activity_rows(geography, everything)
-    return rows.select_related("agency", "province").order_by("-held_on", "-pk")
-
-
 def _may_list(request):
-    if not (request.actor and (request.actor.can(Action.ACTIVITY_RECORD) or request.actor.can(Action.STATISTICS_VIEW))):
+    if not activities.may_list(request.actor):
         raise PermissionDenied(_("Your role does not allow this."))
 
 
@@ -153,7 +141,7 @@ def activity_list(request):
     _may_list(request)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    page = Paginator(_activities_for(request.actor), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(activities.activity_list(request.actor), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "reporting/activity_list.html", {
         "page": page, "activities": list(page.object_list),
         "can_record": request.actor.can(Action.ACTIVITY_RECORD), "agency_id": request.actor.agency_id,
@@ -173,7 +161,7 @@ def activity_create(request):
 @requires(Action.ACTIVITY_RECORD)
 @require_http_methods(["GET", "POST"])
 def activity_edit(request, pk: int):
-    activity = ProgrammeActivity.objects.filter(pk=pk, agency_id=request.actor.agency_id).first()
+    activity = activities.activity_editable(request.actor).filter(pk=pk).first()
     if activity is None:
         raise Http404
     form = ActivityForm(request.POST or None, initial={

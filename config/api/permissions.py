@@ -32,7 +32,8 @@ class ActsForAnAgency(BasePermission):
         if rights is None:
             return False
         action, scope = rights
-        if not actor.can(action):
+        # A tuple of actions: any of them (the activities register lists for recorders and statisticians).
+        if not any(actor.can(one) for one in (action if isinstance(action, tuple) else (action,))):
             return False
         scopes = request_scopes(request)
         return scopes is None or scope in scopes

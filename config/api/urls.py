@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 
 from . import schema  # noqa: F401  (registers the authentication schemes)
 
-APPS_WITH_API = ["victims", "support", "facilities"]
+APPS_WITH_API = ["victims", "support", "facilities", "reporting"]
 
 router = SimpleRouter()
 for app in APPS_WITH_API:

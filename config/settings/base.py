@@ -271,6 +271,8 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 API_MAX_PAGE_SIZE = 200
+# The de-identified dataset (reporting.deidentified): the smallest group of quasi-identifiers released.
+DEIDENTIFIED_DATASET_K = env_int("DEIDENTIFIED_DATASET_K", 11)
 KNOX_TOKEN_MODEL = "accounts.ApiToken"
 # knox's own AuthToken is swapped for accounts.ApiToken: its migrations would still create an unused
 # table (referencing users, which breaks flushing); without them no table is made for the swapped model.
@@ -310,6 +312,9 @@ SPECTACULAR_SETTINGS = {
         "LineStatusEnum": "support.models.LineStatus",
         "FacilityStatusEnum": "facilities.choices.FacilityStatus",
         "FacilityTypeEnum": "facilities.choices.FacilityType",
+        "ActivityKindEnum": "reporting.models.ActivityKind",
+        "ContactKindEnum": "victims.models.ContactKind",
+        "StatisticsColumnKindEnum": "reporting.api.serializers.COLUMN_KINDS",
         "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
         "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
         "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",

@@ -21,12 +21,13 @@ from django.test import Client
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 
+from accounts.actor import act_as
 from accounts.models import ApiScope
 from accounts.roles import Role
 from config.api.urls import router
 from support.services import delivery_record
 from tests.api.world import api_for, make_token, manager_of
-from tests.factories import totp_device
+from tests.factories import province, totp_device
 from victims.contacts import contact_record
 from victims.models import ContactChannel, ContactKind, ContactOutcome, ServiceKind, SharedPart
 from victims.referrals import referral_send
@@ -92,6 +93,20 @@ contact-list         POST    -             201   201   401   403   201   201   4
 contact-detail       GET     home          200   200   401   403   404   200   200   401   401   403   401
 contact-detail       GET     away          404   404   401   403   200   404   404   401   401   403   401
 contact-detail       PATCH   home          405   405   401   405   405   405   405   401   401   405   401
+statistics-list      GET     -             403   200   401   403   403   403   200   401   401   403   401
+statistics-list      POST    -             405   405   401   405   405   405   405   401   401   405   401
+programme-activity-list GET  -             200   200   401   403   200   200   200   401   401   403   401
+programme-activity-list POST -             201   201   401   403   201   201   403   401   401   403   401
+programme-activity-detail GET home         200   200   401   403   404   200   200   401   401   403   401
+programme-activity-detail GET away         404   404   401   403   200   404   404   401   401   403   401
+programme-activity-detail PATCH home       200   404   401   403   404   200   403   401   401   403   401
+programme-activity-detail PATCH away       404   404   401   403   200   404   403   401   401   403   401
+programme-activity-detail PUT home         405   405   401   405   405   405   405   401   401   405   401
+programme-activity-detail DELETE home      405   405   401   405   405   405   405   401   401   405   401
+deidentified-dataset-list GET -            403   403   401   403   403   403   403   401   401   403   401
+deidentified-dataset-list POST -           405   405   401   405   405   405   405   401   401   405   401
+deidentified-dataset-xlsx GET -            403   403   401   403   403   403   403   401   401   403   401
+deidentified-dataset-csv GET  -            403   403   401   403   403   403   403   401   401   403   401
 """
 
 
@@ -169,12 +184,27 @@ def _referrals_and_contacts(world):
     return out
 
 
+def _activities(world):
+    """home: the Lạng Sơn centre's activity in Lạng Sơn; away: the Hà Nội centre's in Hà Nội."""
+    from reporting.services import activity_create
+
+    out = {}
+    for side, code, where in (("home", "TT-LS", "lang son"), ("away", "TT-HN", "ha noi")):
+        membership = world.agencies[code].memberships.filter(role=Role.CASEWORKER).first()
+        out[f"activity-{side}"] = activity_create(
+            actor=act_as(membership.user, membership), kind="communication", held_on=timezone.localdate(),
+            province=province(where), title="Truyền thông", participants=50)
+        del membership.user.acting_membership
+    return out
+
+
 def _request(world, deliveries, endpoint, method, obj):
     planted = getattr(world, obj) if obj != "-" else None
     pk = {"case": lambda: planted.case.pk, "person": lambda: planted.person.pk,
           "support-request": lambda: planted.request.pk, "delivery": lambda: deliveries[obj].pk,
           "facility": lambda: planted.facility.pk, "stay": lambda: planted.stay.pk,
-          "referral": lambda: deliveries[f"referral-{obj}"].pk, "contact": lambda: deliveries[f"contact-{obj}"].pk}
+          "referral": lambda: deliveries[f"referral-{obj}"].pk, "contact": lambda: deliveries[f"contact-{obj}"].pk,
+          "programme-activity": lambda: deliveries[f"activity-{obj}"].pk}
     base = endpoint.rsplit("-", 1)[0]
     if endpoint == "root":
         path = "/api/v1/"
@@ -186,6 +216,8 @@ def _request(world, deliveries, endpoint, method, obj):
         path = f"/api/v1/support-requests/{planted.request.pk}/decision/"
     elif endpoint == "referral-sent":
         path = "/api/v1/referrals/sent/"
+    elif endpoint in ("deidentified-dataset-xlsx", "deidentified-dataset-csv"):
+        path = f"/api/v1/deidentified-dataset/{endpoint.rsplit('-', 1)[1]}/"
     elif endpoint in ("referral-accept", "referral-decline"):
         path = f"/api/v1/referrals/{pk['referral']()}/{endpoint.split('-')[1]}/"
     else:
@@ -205,6 +237,11 @@ def _request(world, deliveries, endpoint, method, obj):
         body = {"reason": "Hết chỗ"}
     elif endpoint == "contact-list" and method == "POST":
         body = {"channel": "hotline_111", "kind": "information", "outcome": "answered", "summary": "Hỏi đường"}
+    elif endpoint == "programme-activity-list" and method == "POST":
+        body = {"kind": "training", "held_on": "2025-08-01", "province": province("lang son").code,
+                "title": "Tập huấn", "participants": 20, "trainees": 20}
+    elif endpoint == "programme-activity-detail" and method in ("PATCH", "PUT"):
+        body = {"participants": 90}
     elif endpoint == "contact-detail" and method == "PATCH":
         body = {"summary": "Sửa"}
     return path, body
@@ -217,7 +254,7 @@ def router_prefix(basename: str) -> str:
 @pytest.mark.parametrize("caller", CALLERS)
 def test_api_matrix(world, caller):
     client = _caller(world, caller)
-    deliveries = {**_deliveries(world), **_referrals_and_contacts(world)}
+    deliveries = {**_deliveries(world), **_referrals_and_contacts(world), **_activities(world)}
     wrong = []
     for endpoint, method, obj, expected in ROWS:
         path, body = _request(world, deliveries, endpoint, method, obj)

@@ -21,6 +21,7 @@ STATISTICS = frozenset({"department_approver", "department_manager", "department
                         "ministry_analyst"})
 EXPORT = frozenset({"department_manager", "department_statistician", "ministry_analyst"})
 CASE_LEVEL = STATISTICS - {"ministry_analyst"}
+DATASET = frozenset({"ministry_analyst"})  # national geography only: a department's statistician is refused
 RECORDERS = frozenset({"centre_caseworker", "border_caseworker", "police_caseworker", "other_caseworker",
                        "department_manager", "department_statistician"})
 
@@ -30,6 +31,9 @@ ROWS = [
     ("reporting:download", {"fmt": "xlsx"}, "?period=year-2025", EXPORT, 403, True),
     ("reporting:download", {"fmt": "csv"}, "?period=year-2025", EXPORT, 403, True),
     ("reporting:cases", {}, "?period=year-2025&table=channel&key=rescued", CASE_LEVEL, 403, True),
+    ("reporting:deidentified", {}, "?period=year-2025", DATASET, 403, True),
+    ("reporting:deidentified_download", {"fmt": "xlsx"}, "?period=year-2025", DATASET, 403, True),
+    ("reporting:deidentified_download", {"fmt": "csv"}, "?period=year-2025", DATASET, 403, True),
     ("reporting:activity_list", {}, "", RECORDERS | STATISTICS, 403, True),
     ("reporting:activity_create", {}, "", RECORDERS, 403, False),
     ("reporting:activity_edit", "activity", "", {"centre_caseworker"}, None, False),

@@ -46,7 +46,9 @@ MASKED = {"partner": "T. T. H.", "home_statistician": "T. T. H."}
 def _ids(planted):
     return {"cases": planted.case.pk, "persons": planted.person.pk, "support-requests": planted.request.pk,
             "deliveries": None, "facilities": planted.facility.pk, "stays": planted.stay.pk,
-            "referrals": planted.referral.pk, "contacts": planted.contact.pk}
+            "referrals": planted.referral.pk, "contacts": planted.contact.pk,
+            # Aggregates, activities (no victim data) and the de-identified dataset: their lists only.
+            "statistics": None, "programme-activities": None, "deidentified-dataset": None}
 
 
 def _caseworker(agency):

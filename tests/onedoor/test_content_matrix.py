@@ -116,6 +116,7 @@ IDS = {
     "api:referral-accept": lambda f: {"pk": f.referral.pk},
     "api:referral-decline": lambda f: {"pk": f.referral.pk},
     "api:contact-detail": lambda f: {"pk": f.contact.pk},
+    "api:programme-activity-detail": lambda f: {"pk": f.case.pk},  # no victim data; any id
     "victims:referral_create": lambda f: {"pk": f.case.pk},
     "victims:referral_": lambda f: {"pk": f.referral.pk},
     "victims:handover_create": lambda f: {"pk": f.referral.pk},
@@ -130,6 +131,7 @@ IDS = {
     "support:": lambda f: {"pk": f.request.pk},
     "facilities:stay": lambda f: {"pk": f.stay.pk},
     "reporting:download": lambda f: {"fmt": "xlsx"},
+    "reporting:deidentified_download": lambda f: {"fmt": "csv"},
     "reporting:activity_edit": lambda f: {"pk": f.case.pk},  # no victim data; any id
     "facilities:": lambda f: {"pk": f.facility.pk},
 }

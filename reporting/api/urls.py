@@ -1,0 +1,7 @@
+from . import views
+
+routes = [
+    ("statistics", views.StatisticsViewSet, "statistics"),
+    ("programme-activities", views.ActivityViewSet, "programme-activity"),
+    ("deidentified-dataset", views.DeidentifiedDatasetViewSet, "deidentified-dataset"),
+]
