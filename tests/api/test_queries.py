@@ -35,7 +35,7 @@ PINNED = {
 # Lists a ministry client reads (statistician role). statistics: the token and the scope sets, the
 # case-level check and the dashboard's statements (tests/reporting/test_queries.py); the dataset: the
 # token and scope sets, its one statement, the access-log INSERT in its savepoint.
-PINNED_MINISTRY = {"statistics": 11, "deidentified-dataset": 6}
+PINNED_MINISTRY = {"statistics": 9, "deidentified-dataset": 6}
 # Lists that are actions of a resource (not its router prefix).
 PINNED_ACTIONS = {"referrals/sent": 7}
 
