@@ -24,7 +24,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from accounts.documents import DocumentType, official_context, render_pdf
 from accounts.documents.signing import SigningAuthority
 
-from .report_figures import chart_data
+from .report_figures import chart_data, province_geography, snapshot
 from .report_models import ReportRun, RunStatus
 
 logger = logging.getLogger(__name__)
@@ -81,7 +81,7 @@ def report_context(run: ReportRun) -> dict:
     where = "toàn quốc" if report.national else report.province.name
     abstract = (f"Kết quả công tác tiếp nhận, xác minh, bảo vệ và hỗ trợ nạn nhân bị mua bán {_kind_title(report)} "
                 f"({report.period_label}), {where}")
-    return {
+    context = {
         **official_context(
             agency=report.agency, document_type=DocumentType.REPORT,
             number_symbol=run.number_symbol or f"      /BC-{report.agency.code}",
@@ -95,6 +95,9 @@ def report_context(run: ReportRun) -> dict:
         "report": report, "run": run, "tables": tables, "charts": charts, "sections": sections,
         "draft": not run.frozen and not report.national,
     }
+    if report.national:  # the ministry's parent body, not the province it sits in
+        context["parent_body"] = "BỘ Y TẾ"
+    return context
 
 
 def report_pdf_bytes(run: ReportRun) -> bytes:
@@ -172,7 +175,7 @@ def _write(final: Path, content: bytes, *, fault: bool = False) -> None:
 def _claim(run_id: int) -> ReportRun | None:
     """Mark the run rendering; None when there is nothing to do (done, or a frozen run already has files)."""
     with transaction.atomic():
-        run = ReportRun.objects.select_for_update().filter(pk=run_id).first()
+        run = ReportRun.objects.select_for_update().filter(pk=run_id).order_by().first()
         if run is None or run.status == RunStatus.DONE:
             return None
         # QUEUED, FAILED (a retry) or RENDERING (a redelivered task whose worker died): render again.
@@ -190,6 +193,11 @@ def run_render(run_id: int) -> ReportRun | None:
     run = _claim(run_id)
     if run is None:
         return None
+    if not run.frozen:  # a draft shows the figures as they are when it is rendered
+        report = run.report
+        run.snapshot = snapshot(province_geography(report.province), report.period_start, report.period_end,
+                                report.report_type.table_keys or None)
+        ReportRun.objects.filter(pk=run.pk).update(snapshot=run.snapshot)
     directory = run_directory(run)
     directory.mkdir(parents=True, exist_ok=True)
     names = {"pdf": f"r{run.revision}-{run.pk}.pdf", "xlsx": f"r{run.revision}-{run.pk}.xlsx"}

@@ -52,7 +52,7 @@ def _lock(actor, report: Report, action: str) -> Report:
     """The report again, locked, if the actor may act on it (its own province, or the ministry)."""
     if actor is None or not actor.can(action):
         raise _denied()
-    locked = Report.objects.select_for_update().select_related("report_type", "province", "agency").get(pk=report.pk)
+    locked = Report.objects.select_for_update(of=("self",)).select_related("report_type", "province", "agency").get(pk=report.pk)
     if action == Action.REPORT_REVIEW:
         if not is_ministry(actor):
             raise _denied()
@@ -269,7 +269,7 @@ def national_build(*, actor, report_type: ReportType, start: datetime.date, end:
             report_type=report_type, province=None, period_start=start, period_end=end,
             defaults={"agency": actor.agency, "due_on": None, "revision": 0},
         )
-        report = Report.objects.select_for_update().select_related("report_type", "agency").get(pk=report.pk)
+        report = Report.objects.select_for_update(of=("self",)).select_related("report_type", "agency").get(pk=report.pk)
         accepted = Report.objects.filter(
             report_type=report_type, period_start=start, period_end=end, status=ReportStatus.ACCEPTED,
             province__isnull=False,
