@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.formviews import OneTimeForm
 
@@ -32,7 +33,7 @@ class SubmitForm(OneTimeForm):
 
 class ReviewForm(OneTimeForm):
     decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect,
-                                 choices=[(ACCEPT, _("Accept")), (RETURN, _("Return to the province"))])
+                                 choices=[(ACCEPT, pgettext_lazy("report review", "Accept")), (RETURN, _("Return to the province"))])
     comment = forms.CharField(label=_("Comment"), required=False, max_length=4000,
                               widget=forms.Textarea(attrs={"rows": 3}))
 

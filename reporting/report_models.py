@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ReportKind(models.TextChoices):
@@ -60,8 +61,8 @@ class ReportType(models.Model):
 
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    ACCEPTED = "accepted", _("Accepted")
+    SUBMITTED = "submitted", pgettext_lazy("report status", "Submitted")
+    ACCEPTED = "accepted", pgettext_lazy("report status", "Accepted")
 
 
 class Report(models.Model):
@@ -165,8 +166,8 @@ class ReportStep(models.TextChoices):
     CREATED = "created", _("Draft created")
     REGENERATED = "regenerated", _("Draft regenerated")
     NARRATIVE = "narrative", _("Narrative saved")
-    SUBMITTED = "submitted", _("Submitted")
-    ACCEPTED = "accepted", _("Accepted")
+    SUBMITTED = "submitted", pgettext_lazy("report status", "Submitted")
+    ACCEPTED = "accepted", pgettext_lazy("report status", "Accepted")
     RETURNED = "returned", _("Returned")
     REVISION = "revision", _("New revision")
     RETRIED = "retried", _("Rendering retried")
