@@ -146,7 +146,8 @@ def run_directory(run: ReportRun) -> Path:
 
 
 def _inject_fault() -> None:
-    """A real failure, for the crash test: raise once while the temporary file is half-written."""
+    """A real failure, for the crash test: raise once while the temporary file is half-written.
+    The next attempt overwrites the partial file and moves it into place."""
     path = getattr(settings, "REPORTS_RENDER_FAULT_FILE", "")
     if path and os.path.exists(path):
         os.remove(path)
@@ -159,13 +160,8 @@ def _write(final: Path, content: bytes, *, fault: bool = False) -> None:
         half = len(content) // 2
         handle.write(content[:half])
         handle.flush()
-        try:
-            if fault:
-                _inject_fault()
-        except RenderFault:
-            handle.close()
-            partial.unlink(missing_ok=True)
-            raise
+        if fault:
+            _inject_fault()  # as a killed worker would, it leaves the partial file behind
         handle.write(content[half:])
         handle.flush()
         os.fsync(handle.fileno())
