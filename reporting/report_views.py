@@ -151,6 +151,8 @@ def report_revision(request, pk):
 @require_POST
 def report_review(request, pk):
     report = selectors.report_get(request.actor, pk)
+    if not selectors.is_ministry(request.actor):
+        raise PermissionDenied(_("Your role does not allow this."))
     form = ReviewForm(request.POST)
     if form.is_valid():
         if not claim_form_token(form.cleaned_data.get("form_token", "")):
