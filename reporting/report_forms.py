@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.formviews import OneTimeForm
+from victims.forms.intake import DateInput
 
+from .forms import DATE_FORMATS
 from .report_services import ACCEPT, RETURN
 
 NARRATIVE_MAX = 20_000
@@ -44,3 +46,10 @@ class PeriodForm(forms.Form):
     report_type = forms.IntegerField(min_value=1, max_value=2**31 - 1)
     start = forms.DateField(input_formats=["%Y-%m-%d"])
     end = forms.DateField(input_formats=["%Y-%m-%d"])
+
+
+class OnDemandForm(forms.Form):
+    """An on-demand report of the department's province for a period that has ended."""
+
+    start = forms.DateField(label=_("From"), input_formats=DATE_FORMATS, widget=DateInput())
+    end = forms.DateField(label=_("To"), input_formats=DATE_FORMATS, widget=DateInput())

@@ -18,7 +18,7 @@ from accounts.roles import Action
 
 from . import report_selectors as selectors
 from . import report_services as services
-from .report_forms import NarrativeForm, PeriodForm, ReviewForm, SubmitForm
+from .report_forms import NarrativeForm, OnDemandForm, PeriodForm, ReviewForm, SubmitForm
 from .report_models import ReportRun, ReportStatus, ReportType
 from .report_render import run_file_path
 
@@ -44,25 +44,31 @@ def _refused(request, error: ValidationError, report):
     return redirect("reporting:report_detail", pk=report.pk)
 
 
+def _list_context(request, on_demand_form=None) -> dict:
+    actor = request.actor
+    context = {"reports": selectors.report_list(actor).exclude(province__isnull=True)[:200],
+               "ministry": selectors.is_ministry(actor)}
+    if selectors.report_province_of(actor) is not None:
+        context["on_demand_form"] = on_demand_form or OnDemandForm()
+    return context
+
+
 @reports_role
 @require_GET
 def report_list(request):
     actor = request.actor
-    context = {"reports": selectors.report_list(actor).exclude(province__isnull=True)[:200],
-               "ministry": selectors.is_ministry(actor)}
+    context = _list_context(request)
     if context["ministry"]:
         choices = selectors.period_choices(actor)
-        form = PeriodForm(request.GET or None)
-        chosen = None
-        if form.is_bound and form.is_valid():
-            report_type = ReportType.objects.filter(pk=form.cleaned_data["report_type"]).first()
-            if report_type is None:
-                raise Http404("No report type matches the given query.")
-            chosen = (report_type, form.cleaned_data["start"], form.cleaned_data["end"])
-        elif form.is_bound:
-            raise Http404("No period matches the given query.")
-        elif choices:
-            chosen = choices[0]
+        asked = request.GET if any(k in request.GET for k in ("report_type", "start", "end")) else None
+        form = PeriodForm(asked)
+        chosen = choices[0] if choices else None
+        if form.is_bound:
+            report_type = form.is_valid() and ReportType.objects.filter(pk=form.cleaned_data["report_type"]).first()
+            if report_type:
+                chosen = (report_type, form.cleaned_data["start"], form.cleaned_data["end"])
+            else:
+                messages.error(request, _("Choose a report type and a period."))
         context["choices"] = choices
         context["overview"] = selectors.period_overview(actor, *chosen) if chosen else None
     return render(request, "reporting/reports/report_list.html", context)
@@ -72,7 +78,7 @@ def _detail(request, report, *, narrative_form=None, review_form=None, status=20
     actor = request.actor
     page = selectors.report_page(actor, report)
     own = not report.national and selectors.report_province_of(actor) == report.province_id
-    return render(request, "reporting/reports/report_detail.html", {
+    context = {
         "page": page, "report": report,
         "can_prepare": own and actor.can(Action.REPORT_PREPARE) and report.status == ReportStatus.DRAFT,
         "can_submit": own and actor.can(Action.REPORT_SUBMIT),
@@ -80,8 +86,11 @@ def _detail(request, report, *, narrative_form=None, review_form=None, status=20
         "can_retry": (own and actor.can(Action.REPORT_PREPARE)) or (report.national and selectors.is_ministry(actor)),
         "narrative_form": narrative_form or NarrativeForm(sections=page.narrative_sections),
         "review_form": review_form or ReviewForm(), "submit_form": SubmitForm(),
-        "refresh": any(run.in_progress for run in page.runs),
-    }, status=status)
+    }
+    # Progress shows by reloading the page every few seconds, unless it has a form being filled in.
+    context["in_progress"] = any(run.in_progress for run in page.runs)
+    context["refresh"] = context["in_progress"] and not context["can_prepare"] and not context["can_review"]
+    return render(request, "reporting/reports/report_detail.html", context, status=status)
 
 
 @reports_role
@@ -204,6 +213,25 @@ def report_compare(request, pk):
     report = selectors.report_get(request.actor, pk)
     return render(request, "reporting/reports/report_compare.html", {
         "report": report, "compare": selectors.revisions_side_by_side(report)})
+
+
+@reports_role
+@require_POST
+def report_on_demand(request):
+    if selectors.report_province_of(request.actor) is None:
+        raise PermissionDenied(_("Your role does not allow this."))
+    form = OnDemandForm(request.POST)
+    report_type = ReportType.objects.filter(kind="on_demand", is_active=True).order_by("pk").first()
+    if form.is_valid() and report_type is not None:
+        try:
+            report = services.report_create_on_demand(actor=request.actor, report_type=report_type,
+                                                      start=form.cleaned_data["start"], end=form.cleaned_data["end"])
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The on-demand report has been drafted."))
+            return redirect("reporting:report_detail", pk=report.pk)
+    return render(request, "reporting/reports/report_list.html", _list_context(request, form), status=400)
 
 
 @reports_role

@@ -13,6 +13,7 @@ urlpatterns = [
     # Periodic reports up the chain (issue 15)
     path("bao-cao/", report_views.report_list, name="report_list"),
     path("bao-cao/quoc-gia/", report_views.national_build, name="report_national"),
+    path("bao-cao/dot-xuat/", report_views.report_on_demand, name="report_on_demand"),
     path("bao-cao/<int:pk>/", report_views.report_detail, name="report_detail"),
     path("bao-cao/<int:pk>/noi-dung/", report_views.report_narrative, name="report_narrative"),
     path("bao-cao/<int:pk>/tao-lai/", report_views.report_regenerate, name="report_regenerate"),

@@ -70,6 +70,9 @@ ROWS = [
      {LS | MINISTRY: 405}, READERS, LS | MINISTRY),
     ("reporting:report_national", lambda w: {}, {READERS: 405}, {MINISTRY: 302, READERS - MINISTRY: 403},
      READERS, READERS),
+    # A department drafts an on-demand report of its own province (the empty form: 400); not the ministry.
+    ("reporting:report_on_demand", lambda w: {}, {READERS: 405}, {READERS - MINISTRY: 400, MINISTRY: 403},
+     READERS, READERS),
 ]
 # The national report: the ministry's alone (a province, whatever its role, answers 404).
 NATIONAL_ROWS = [

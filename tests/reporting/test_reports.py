@@ -251,3 +251,22 @@ def test_the_national_report_rolls_up_the_accepted_provincial_reports(world, cli
     client_as(client, world.users["department_approver"])
     assert client.get(reverse("reporting:report_detail", args=[national.pk])).status_code == 404
     assert client.get(reverse("reporting:report_run_download", args=[run.pk, "pdf"])).status_code == 404
+
+
+def test_a_department_drafts_an_on_demand_report(world, client):
+    client_as(client, world.users["department_manager"])
+    url = reverse("reporting:report_on_demand")
+    response = client.post(url, {"start": "01/07/2025", "end": "31/13/2025"})
+    assert response.status_code == 400 and "Hãy nhập ngày hợp lệ theo dạng ngày/tháng/năm" in response.content.decode()
+    assert 'value="01/07/2025"' in response.content.decode()  # what was typed is kept
+    response = client.post(url, {"start": "30/09/2025", "end": "01/07/2025"})
+    assert "Ngày kết thúc kỳ không được trước ngày bắt đầu." in response.content.decode()
+    response = client.post(url, {"start": "01/07/2025", "end": "30/09/2025"})
+    report = Report.objects.get(report_type__code="on-demand")
+    assert response.status_code == 302 and response["Location"] == reverse("reporting:report_detail", args=[report.pk])
+    assert (report.province, report.period_start, report.period_end, report.due_on) == (
+        world.ls, D(2025, 7, 1), D(2025, 9, 30), None)
+    run = run_render(report.runs.get().pk)
+    assert table_value(run.snapshot, "summary", "receptions") == 1  # Mai, 01/07/2025
+    page = client.get(reverse("reporting:report_detail", args=[report.pk])).content.decode()
+    assert "Báo cáo đột xuất" in page and "01/07/2025 – 30/09/2025" in page
