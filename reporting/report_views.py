@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.formviews import apply_service_errors, claim_form_token
+from accounts.formviews import apply_service_errors, claim_form_token, release_form_token
 from accounts.roles import Action
 
 from . import report_selectors as selectors
@@ -139,6 +139,8 @@ def report_submit(request, pk):
     try:
         services.report_submit(actor=request.actor, report=report)
     except ValidationError as error:
+        if form.is_valid():
+            release_form_token(form.cleaned_data.get("form_token", ""))
         return _refused(request, error, report)
     messages.success(request, _("The report has been signed and submitted to the ministry."))
     return redirect("reporting:report_detail", pk=report.pk)
@@ -171,6 +173,7 @@ def report_review(request, pk):
             services.report_review(actor=request.actor, report=report, decision=form.cleaned_data["decision"],
                                    comment=form.cleaned_data["comment"])
         except ValidationError as error:
+            release_form_token(form.cleaned_data.get("form_token", ""))  # refused: the same form may be sent again
             if not hasattr(error, "error_dict"):
                 return _refused(request, error, report)
             apply_service_errors(form, error)

@@ -52,11 +52,15 @@ def test_a_report_goes_up_and_the_ministry_downloads_the_national_report(
     expect(approver.get_by_test_id("report-status")).to_have_text("Đã gửi")
     report_url = approver.url
 
-    # The ministry sees it submitted and returns it with a comment.
+    # The ministry sees it submitted after the due date (15/12/2025: late), a province without a
+    # report as missing, and returns Lạng Sơn's with a comment.
     ministry = signed_in_page(world.users["ministry_analyst"])
     ministry.goto("/thong-ke/bao-cao/")
     expect(ministry.get_by_test_id("province-row").filter(has_text=world.ls.name)).to_have_attribute(
-        "data-state", "submitted")
+        "data-state", "late")
+    expect(ministry.get_by_test_id("province-row").filter(has_text=world.ls.name)).to_contain_text("Trễ hạn")
+    expect(ministry.get_by_test_id("province-row").filter(has_text="Cao Bằng")).to_have_attribute(
+        "data-state", "missing")
     ministry.get_by_role("link", name=world.ls.name).click()
     ministry.get_by_label("Trả lại cho tỉnh").check()
     ministry.get_by_role("button", name="Ghi nhận quyết định").click()

@@ -119,7 +119,7 @@ def test_the_chain_submit_return_resubmit_accept(world, client):
     statistician, approver = actor(world, "department_statistician"), actor(world, "department_approver")
     ministry = actor(world, "ministry_analyst")
 
-    with pytest.raises(ValidationError, match="Write these sections"):
+    with pytest.raises(ValidationError, match="Cần viết các phần sau trước khi gửi: Kết quả thực hiện"):
         services.report_submit(actor=approver, report=report)
     services.report_save_narrative(actor=statistician, report=report, texts=NARRATIVE)
     with pytest.raises(PermissionDenied):  # the statistician writes; only the approver signs
@@ -135,7 +135,7 @@ def test_the_chain_submit_return_resubmit_accept(world, client):
     assert report.status == ReportStatus.SUBMITTED and first.frozen
     assert first.number_symbol == "1/BC-SYT-LS" and first.narrative == NARRATIVE
     assert first.signer_name == world.users["department_approver"].get_full_name()
-    with pytest.raises(ValidationError, match="already been submitted"):
+    with pytest.raises(ValidationError, match="Báo cáo này đã được gửi."):
         services.report_submit(actor=approver, report=report)
 
     with pytest.raises(ValidationError) as error:
@@ -148,7 +148,7 @@ def test_the_chain_submit_return_resubmit_accept(world, client):
 
     services.report_submit(actor=approver, report=report)
     services.report_review(actor=ministry, report=report, decision="accept")
-    with pytest.raises(ValidationError, match="not waiting for a review"):
+    with pytest.raises(ValidationError, match="không chờ xem xét"):
         services.report_review(actor=ministry, report=report, decision="return", comment="Muộn")
     report.refresh_from_db()
     assert report.status == ReportStatus.ACCEPTED and report.runs.get(revision=2).number_symbol == "2/BC-SYT-LS"
@@ -198,7 +198,7 @@ def test_a_submitted_report_keeps_its_figures_and_files_after_a_correction(world
     assert_files_match(second, world.ls, report.report_type.table_keys)
     page = client.get(reverse("reporting:report_detail", args=[report.pk])).content.decode()
     assert 'data-testid="data-changed"' not in page
-    with pytest.raises(ValidationError, match="not changed"):
+    with pytest.raises(ValidationError, match="Số liệu không thay đổi so với lần gửi."):
         services.report_submit_revision(actor=approver, report=report)
 
     client_as(client, world.users["ministry_analyst"])
@@ -270,3 +270,18 @@ def test_a_department_drafts_an_on_demand_report(world, client):
     assert table_value(run.snapshot, "summary", "receptions") == 1  # Mai, 01/07/2025
     page = client.get(reverse("reporting:report_detail", args=[report.pk])).content.decode()
     assert "Báo cáo đột xuất" in page and "01/07/2025 – 30/09/2025" in page
+
+
+def test_bad_narrative_input_is_refused_beside_the_field_and_kept(world, client):
+    services.reports_draft_closed_periods(today=CLOSED)
+    report = annual(world, world.ls)
+    client_as(client, world.users["department_approver"])
+    url = reverse("reporting:report_narrative", args=[report.pk])
+    response = client.post(url, {"section_results": "Lò Thị\x00 Mai", "section_difficulties": "A" * 20_001,
+                                 "section_recommendations": '<script>alert("x")</script>'})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert body.count('class="invalid-feedback"') == 2  # the NUL byte and the 20,001 characters
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in body and '<script>alert("x")' not in body
+    report.refresh_from_db()
+    assert report.narrative == {} and not report.events.filter(step="narrative").exists()
