@@ -58,6 +58,11 @@ class Action(models.TextChoices):
     # Hotline and other contacts (victims.contacts): scope is the recording agency and the department.
     CONTACT_VIEW = "contact.view", _("View the contact log (hotline, walk-ins, messages)")
     CONTACT_RECORD = "contact.record", _("Record contacts (hotline calls, walk-ins, messages)")
+    # Periodic reports up the chain (reporting.report_services): the provincial department prepares
+    # and its approver signs and submits; the ministry accepts or returns and builds the national one.
+    REPORT_PREPARE = "report.prepare", _("Prepare the province's periodic reports")
+    REPORT_SUBMIT = "report.submit", _("Sign and submit the province's periodic reports")
+    REPORT_REVIEW = "report.review", _("Accept or return provincial reports and build the national report")
 
 
 # The sensitive parts that were one with identity before referrals shared them part by part: every
@@ -80,6 +85,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         Action.SUPPORT_VIEW,
         Action.FACILITY_VIEW, Action.FACILITY_VIEW_ADDRESS, Action.FACILITY_LICENSE,
         Action.FACILITY_INSPECT, Action.STAY_EXTEND, Action.PERSON_MERGE, Action.CONTACT_VIEW,
+        Action.REPORT_PREPARE, Action.REPORT_SUBMIT,
     }),
     Role.AGENCY_MANAGER: frozenset({
         Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY, *IDENTITY_PARTS, Action.CASE_VIEW_ACCESS_LOG,
@@ -87,18 +93,19 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         Action.SUPPORT_VIEW,
         Action.FACILITY_VIEW, Action.FACILITY_VIEW_ADDRESS, Action.FACILITY_MANAGE,
         Action.FACILITY_LICENSE, Action.FACILITY_INSPECT, Action.STAY_EXTEND, Action.ACTIVITY_RECORD,
-        Action.PERSON_MERGE, Action.CONTACT_VIEW, Action.CONTACT_RECORD,
+        Action.PERSON_MERGE, Action.CONTACT_VIEW, Action.CONTACT_RECORD, Action.REPORT_PREPARE,
     }),
     # Aggregates and de-identified rows only: no identity action.
     Role.STATISTICIAN: frozenset({
         Action.CASE_VIEW, Action.STATISTICS_VIEW, Action.REPORT_EXPORT, Action.DATASET_DEIDENTIFIED, Action.FACILITY_VIEW,
-        Action.ACTIVITY_RECORD, Action.CONTACT_VIEW,
+        Action.ACTIVITY_RECORD, Action.CONTACT_VIEW, Action.REPORT_PREPARE,
     }),
     # person.merge: cross-province proposals, shown without identity (victims.duplicates).
     # dataset.deidentified: also a ministry statistician, and an API client of the ministry with the
     # statistician role (how a research partner gets the dataset: no role of its own).
     Role.MINISTRY_ANALYST: frozenset({
         Action.STATISTICS_VIEW, Action.REPORT_EXPORT, Action.DATASET_DEIDENTIFIED, Action.PERSON_MERGE,
+        Action.REPORT_REVIEW,
     }),
     # Partners see what was shared with them (grants name the parts), and record what they delivered.
     Role.PARTNER_API: frozenset({

@@ -99,7 +99,11 @@ def otp_setup(request):
 
 @login_required
 def home(request):
-    return render(request, "accounts/home.html", {"memberships": request.user.active_memberships()})
+    # The department's notice of a reporting period that closed: its drafts still to submit.
+    from reporting.report_selectors import reports_waiting
+
+    return render(request, "accounts/home.html", {"memberships": request.user.active_memberships(),
+                                                  "reports_waiting": reports_waiting(getattr(request, "actor", None))})
 
 
 @login_required

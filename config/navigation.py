@@ -33,6 +33,9 @@ ITEMS = [
     NavItem(_("Support"), "support:request_list", "heart-pulse", "support.view"),
     NavItem(_("Statistics"), "reporting:dashboard", "bar-chart", "statistics.view"),
     NavItem(_("Programme activities"), "reporting:activity_list", "megaphone", "activity.record"),
+    # One entry, two kinds of reader: the department prepares, the ministry reviews (no role has both).
+    NavItem(_("Periodic reports"), "reporting:report_list", "file-earmark-text", "report.prepare"),
+    NavItem(_("Periodic reports"), "reporting:report_list", "file-earmark-text", "report.review"),
     NavItem(_("Possible duplicates"), "victims:duplicate_queue", "people", "person.merge"),
     NavItem(_("Contact log"), "victims:contact_list", "telephone", "contact.view"),
     NavItem(_("Administrative units"), "accounts:admin_units", "geo-alt"),

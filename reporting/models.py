@@ -73,3 +73,16 @@ class ProgrammeActivity(models.Model):
             errors["participants"] = _("Enter the number of participants.")
         if errors:
             raise ValidationError(errors)
+
+
+# The periodic reports up the chain live in their own module (issue 15).
+from .report_models import (  # noqa: E402,F401
+    Report,
+    ReportEvent,
+    ReportKind,
+    ReportRun,
+    ReportStatus,
+    ReportStep,
+    ReportType,
+    RunStatus,
+)

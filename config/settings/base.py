@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -153,7 +154,19 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+# Exactly one beat runs this schedule (README, docs/reports.md): every beat would send every entry.
+CELERY_BEAT_SCHEDULE: dict = {
+    # A draft of each periodic report for every province once its period has closed (idempotent).
+    "reports-draft-closed-periods": {
+        "task": "reporting.draft_periodic_reports",
+        "schedule": crontab(hour=1, minute=15),
+    },
+}
+# Report rendering (reporting.tasks.render_report_run): retries with backoff (seconds, doubling).
+REPORTS_RENDER_RETRY_BACKOFF = env_int("REPORTS_RENDER_RETRY_BACKOFF", 30)
+REPORTS_RENDER_MAX_RETRIES = env_int("REPORTS_RENDER_MAX_RETRIES", 3)
+# Tests only: a path; while the file exists, the next render fails half-way (and removes it).
+REPORTS_RENDER_FAULT_FILE = ""
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -133,6 +133,9 @@ IDS = {
     "reporting:download": lambda f: {"fmt": "xlsx"},
     "reporting:deidentified_download": lambda f: {"fmt": "csv"},
     "reporting:activity_edit": lambda f: {"pk": f.case.pk},  # no victim data; any id
+    # Periodic reports hold aggregates only (no victim data); any id
+    "reporting:report_run_download": lambda f: {"pk": f.case.pk, "fmt": "pdf"},
+    "reporting:report_": lambda f: {"pk": f.case.pk},
     "facilities:": lambda f: {"pk": f.facility.pk},
 }
 SKIP = {"accounts:logout", "set_language", "healthz", "accounts:switch_membership"}
