@@ -35,6 +35,7 @@ class ApiScope(models.TextChoices):
     ACTIVITIES_READ = "activities:read", _("Read programme activities")
     ACTIVITIES_WRITE = "activities:write", _("Record and correct programme activities")
     DATASET_READ = "dataset:read", _("Read the de-identified case-level dataset")
+    REPORTS_READ = "reports:read", _("Read periodic reports and download their files")
 
 
 class ApiClient(models.Model):

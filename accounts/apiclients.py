@@ -23,7 +23,7 @@ WEBHOOK_EVENTS = {
     "support.decision_made": "A support request was decided",
     "referral.created": "A referral was sent to the agency",
     "referral.decided": "A referral was accepted or declined",
-    # Later: "report.accepted" (its app publishes it).
+    "report.accepted": "The ministry accepted a periodic report of the province",
 }
 
 

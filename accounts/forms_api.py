@@ -9,6 +9,7 @@ EVENT_CHOICES = [
     ("support.decision_made", _("A support request was decided")),
     ("referral.created", _("A referral was sent to the agency")),
     ("referral.decided", _("A referral was accepted or declined")),
+    ("report.accepted", _("The ministry accepted a periodic report of the province")),
 ]
 assert {code for code, _label in EVENT_CHOICES} == set(WEBHOOK_EVENTS)
 

@@ -11,8 +11,8 @@ Each delivery is a POST of JSON with
 retried with exponential backoff (WEBHOOK_BACKOFF_SECONDS × 2^attempt) until a 2xx answer or
 WEBHOOK_MAX_ATTEMPTS; the manager sees each delivery and may replay it.
 
-To add an event (referral created or decided, report accepted): one `Event` entry below, and a
-`publish` call in the service that makes it happen.
+To add an event: one `Event` entry below, its label in `apiclients.WEBHOOK_EVENTS` and the form,
+and a `publish` call in the service that makes it happen.
 """
 
 from __future__ import annotations
@@ -44,6 +44,9 @@ class Event:
     # The agencies told of it, besides the record's scope (e.g. only the two sides of a referral:
     # not the province's department that reads the case); None: everyone in scope.
     audience: Callable[[object], set[int]] | None = None
+    # The record as the client may read it, for models without `visible_to` (reports have their own
+    # selector); None: `model.objects.visible_to(user, action)`.
+    lookup: Callable[[object, int], object] | None = None  # (actor, pk) -> the record or None
 
 
 def _decision_payload(decision) -> dict:
@@ -60,6 +63,19 @@ def _referral_payload(referral) -> dict:
             "urgency": referral.urgency, "due_on": referral.due_on.isoformat()}
 
 
+def _report_payload(report) -> dict:
+    return {"report": report.pk, "report_type": report.report_type.code,
+            "province": report.province.code if report.province_id else None, "status": report.status,
+            "revision": report.revision, "period_start": report.period_start.isoformat(),
+            "period_end": report.period_end.isoformat()}
+
+
+def _visible_report(actor, pk):
+    from reporting.report_selectors import reports_visible_to
+
+    return reports_visible_to(actor).filter(pk=pk).first()
+
+
 EVENTS: dict[str, Event] = {
     "support.decision_made": Event("support.SupportDecision", "support.view", _decision_payload),
     # Sent: the receiving agency's clients that answer referrals (its inbox).
@@ -68,6 +84,9 @@ EVENTS: dict[str, Event] = {
     # Accepted or declined: both sides, each through its own scope.
     "referral.decided": Event("victims.Referral", "case.view", _referral_payload,
                               audience=lambda referral: {referral.sender_agency_id, referral.receiving_agency_id}),
+    # Accepted by the ministry: the province's department that submitted it.
+    "report.accepted": Event("reporting.Report", "report.prepare", _report_payload,
+                             audience=lambda report: {report.agency_id}, lookup=_visible_report),
 }
 
 
@@ -96,8 +115,9 @@ def fanout(event: str, pk: int, occurred_at: str | None = None) -> list:
     occurred_at = datetime.datetime.fromisoformat(occurred_at) if occurred_at else timezone.now()
     clients = clients.filter(created_at__lte=occurred_at)
     for client in clients:
-        act_as(client.user, client.membership)
-        obj = model.objects.visible_to(client.user, spec.action).filter(pk=pk).first()
+        actor = act_as(client.user, client.membership)
+        obj = (spec.lookup(actor, pk) if spec.lookup is not None
+               else model.objects.visible_to(client.user, spec.action).filter(pk=pk).first())
         if obj is None or (spec.audience is not None and client.membership.agency_id not in spec.audience(obj)):
             continue
         payload = {"event": event, "occurred_at": occurred_at.isoformat(), "data": spec.payload(obj)}

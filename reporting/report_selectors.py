@@ -1,6 +1,7 @@
 """Reads of the periodic reports, through the actor.
 
-- The ministry (an agency of type `ministry` whose role reviews reports) reads every report.
+- The ministry (an agency of type `ministry` whose role prepares or reviews reports) reads every
+  report; only a role that reviews accepts or returns them.
 - A provincial social-affairs department (a role that prepares reports) reads its province's.
 - Anyone else reads none: an out-of-scope report answers 404.
 Reports hold aggregates only (the published tables, with small-cell suppression): no name, paper or
@@ -40,9 +41,16 @@ def report_province_of(actor) -> int | None:
     return unit.pk if unit is not None and unit.level == AdministrativeUnit.Level.PROVINCE else None
 
 
+def reads_every_report(actor) -> bool:
+    """Ministry staff with a report role read every province's reports (its statisticians and API
+    clients download them); only those who review may accept or return (`is_ministry`)."""
+    agency = actor.agency if actor else None
+    return bool(agency and agency.type.code == "ministry" and any(actor.can(a) for a in REPORT_ACTIONS))
+
+
 def reports_visible_to(actor):
     reports = Report.objects.select_related("report_type", "province", "agency")
-    if is_ministry(actor):
+    if reads_every_report(actor):
         return reports
     province = report_province_of(actor)
     if province is None:

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import webhooks
 from accounts.documents import DocumentType, document_number_issue
 from accounts.models import AdministrativeUnit, Agency
 from accounts.roles import Action
@@ -246,6 +247,7 @@ def report_review(*, actor, report: Report, decision: str, comment: str = "") ->
             report.status = ReportStatus.ACCEPTED
             report.save(update_fields=["status", "updated_at"])
             _event(report, ReportStep.ACCEPTED, actor, comment)
+            webhooks.publish("report.accepted", report)  # to the province's subscribed clients (after commit)
         elif decision == RETURN:
             if not comment:
                 raise ValidationError({"comment": _("Say why the report is returned.")})

@@ -328,6 +328,8 @@ SPECTACULAR_SETTINGS = {
         "ActivityKindEnum": "reporting.models.ActivityKind",
         "ContactKindEnum": "victims.models.ContactKind",
         "StatisticsColumnKindEnum": "reporting.api.serializers.COLUMN_KINDS",
+        "ReportStatusEnum": "reporting.models.ReportStatus",
+        "ReportRunStatusEnum": "reporting.models.RunStatus",
         "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
         "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
         "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",

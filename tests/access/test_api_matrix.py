@@ -5,6 +5,8 @@ partner, whose browser session is refused) and tokens of API clients: the Hà N�
 role partner_api, every scope), a client of another agency (the Hà Nội centre, caseworker), the
 Lạng Sơn centre as caseworker and as approver, an expired and a revoked partner token, a partner
 token without the needed scope (statistics only), and no credentials at all.
+Reports: home, Lạng Sơn's annual report (its department reads it), away, Hà Nội's; a centre's approver
+prepares no report (an empty list, 404 for each).
 Objects (tests/api/conftest.py): home (TT-LS, shared with the partner for case.view, support.view,
 support.deliver and facility.view) and away (TT-HN, shared with nobody).
 
@@ -107,6 +109,14 @@ deidentified-dataset-list GET -            403   403   401   403   403   403   4
 deidentified-dataset-list POST -           405   405   401   405   405   405   405   401   401   405   401
 deidentified-dataset-xlsx GET -            403   403   401   403   403   403   403   401   401   403   401
 deidentified-dataset-csv GET  -            403   403   401   403   403   403   403   401   401   403   401
+report-list          GET     -             403   200   401   403   403   403   200   401   401   403   401
+report-list          POST    -             405   405   401   405   405   405   405   401   401   405   401
+report-detail        GET     home          403   200   401   403   403   403   404   401   401   403   401
+report-detail        GET     away          403   404   401   403   403   403   404   401   401   403   401
+report-pdf           GET     home          403   200   401   403   403   403   404   401   401   403   401
+report-pdf           GET     away          403   404   401   403   403   403   404   401   401   403   401
+report-xlsx          GET     home          403   200   401   403   403   403   404   401   401   403   401
+report-xlsx          GET     away          403   404   401   403   403   403   404   401   401   403   401
 """
 
 
@@ -198,13 +208,31 @@ def _activities(world):
     return out
 
 
+def _reports(world):
+    """home: Lạng Sơn's annual report of the closed 2025 year, rendered; away: Hà Nội's."""
+    import datetime
+
+    from reporting.models import ReportRun
+    from reporting.report_render import run_render
+    from reporting.report_services import reports_draft_closed_periods
+
+    out = {}
+    for report in reports_draft_closed_periods(today=datetime.date(2025, 12, 20)):
+        if report.report_type.code == "annual":
+            side = "home" if report.province == province("lang son") else "away"
+            out[f"report-{side}"] = report
+            run_render(ReportRun.objects.get(report=report).pk)
+    return out
+
+
 def _request(world, deliveries, endpoint, method, obj):
     planted = getattr(world, obj) if obj != "-" else None
     pk = {"case": lambda: planted.case.pk, "person": lambda: planted.person.pk,
           "support-request": lambda: planted.request.pk, "delivery": lambda: deliveries[obj].pk,
           "facility": lambda: planted.facility.pk, "stay": lambda: planted.stay.pk,
           "referral": lambda: deliveries[f"referral-{obj}"].pk, "contact": lambda: deliveries[f"contact-{obj}"].pk,
-          "programme-activity": lambda: deliveries[f"activity-{obj}"].pk}
+          "programme-activity": lambda: deliveries[f"activity-{obj}"].pk,
+          "report": lambda: deliveries[f"report-{obj}"].pk}
     base = endpoint.rsplit("-", 1)[0]
     if endpoint == "root":
         path = "/api/v1/"
@@ -218,6 +246,8 @@ def _request(world, deliveries, endpoint, method, obj):
         path = "/api/v1/referrals/sent/"
     elif endpoint in ("deidentified-dataset-xlsx", "deidentified-dataset-csv"):
         path = f"/api/v1/deidentified-dataset/{endpoint.rsplit('-', 1)[1]}/"
+    elif endpoint in ("report-pdf", "report-xlsx"):
+        path = f"/api/v1/reports/{pk['report']()}/{endpoint.split('-')[1]}/"
     elif endpoint in ("referral-accept", "referral-decline"):
         path = f"/api/v1/referrals/{pk['referral']()}/{endpoint.split('-')[1]}/"
     else:
@@ -252,9 +282,10 @@ def router_prefix(basename: str) -> str:
 
 
 @pytest.mark.parametrize("caller", CALLERS)
-def test_api_matrix(world, caller):
+def test_api_matrix(world, caller, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     client = _caller(world, caller)
-    deliveries = {**_deliveries(world), **_referrals_and_contacts(world), **_activities(world)}
+    deliveries = {**_deliveries(world), **_referrals_and_contacts(world), **_activities(world), **_reports(world)}
     wrong = []
     for endpoint, method, obj, expected in ROWS:
         path, body = _request(world, deliveries, endpoint, method, obj)

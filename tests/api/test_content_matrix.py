@@ -47,8 +47,8 @@ def _ids(planted):
     return {"cases": planted.case.pk, "persons": planted.person.pk, "support-requests": planted.request.pk,
             "deliveries": None, "facilities": planted.facility.pk, "stays": planted.stay.pk,
             "referrals": planted.referral.pk, "contacts": planted.contact.pk,
-            # Aggregates, activities (no victim data) and the de-identified dataset: their lists only.
-            "statistics": None, "programme-activities": None, "deidentified-dataset": None}
+            # Aggregates, activities, reports (no victim data) and the de-identified dataset: their lists only.
+            "statistics": None, "programme-activities": None, "deidentified-dataset": None, "reports": None}
 
 
 def _caseworker(agency):

@@ -1,5 +1,6 @@
 """Query counts of every API list are pinned, and the same for 5 and 50 rows (one page)."""
 
+import datetime
 from types import SimpleNamespace
 
 import pytest
@@ -36,6 +37,9 @@ PINNED = {
 # case-level check and the dashboard's statements (tests/reporting/test_queries.py); the dataset: the
 # token and scope sets, its one statement, the access-log INSERT in its savepoint.
 PINNED_MINISTRY = {"statistics": 9, "deidentified-dataset": 6}
+# Reports (a ministry client, statistician): the token, the scope sets, the page's count and rows (with
+# type, province and agency), and the access-log INSERT in its savepoint (3).
+PINNED_REPORTS = {"reports": 7}
 # Lists that are actions of a resource (not its router prefix).
 PINNED_ACTIONS = {"referrals/sent": 7}
 
@@ -81,7 +85,7 @@ def _count(api, url):
 
 
 def test_every_list_is_pinned():
-    assert set(PINNED) | set(PINNED_MINISTRY) == {prefix for prefix, _viewset, _basename in router.registry}
+    assert set(PINNED) | set(PINNED_MINISTRY) | set(PINNED_REPORTS) == {prefix for prefix, _viewset, _basename in router.registry}
 
 
 def test_list_queries_do_not_grow_with_the_rows(personas):
@@ -126,3 +130,21 @@ def test_ministry_lists_do_not_grow_with_the_rows(personas):
     small_counts = {p: n for p, (n, _rows) in small.items()}
     assert small_counts == {p: n for p, (n, _rows) in large.items()}
     assert small_counts == PINNED_MINISTRY
+
+
+def _draft_years(first, last):
+    from reporting.report_services import reports_draft_closed_periods
+
+    for year in range(first, last + 1):  # two reports a year for each province's department
+        reports_draft_closed_periods(today=datetime.date(year, 12, 20))
+
+
+def test_the_report_list_does_not_grow_with_the_rows(personas):
+    api = api_for(make_token(personas["ministry_analyst"].agency, role=Role.STATISTICIAN)[2])
+    api.get("/api/v1/")
+    _draft_years(2024, 2025)
+    small = _count(api, "/api/v1/reports/")
+    _draft_years(2012, 2023)
+    large = _count(api, "/api/v1/reports/")
+    assert small[1] >= 5 and large[1] >= 50, (small, large)
+    assert small[0] == large[0] == PINNED_REPORTS["reports"]

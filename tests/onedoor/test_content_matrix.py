@@ -117,6 +117,9 @@ IDS = {
     "api:referral-decline": lambda f: {"pk": f.referral.pk},
     "api:contact-detail": lambda f: {"pk": f.contact.pk},
     "api:programme-activity-detail": lambda f: {"pk": f.case.pk},  # no victim data; any id
+    "api:report-detail": lambda f: {"pk": f.case.pk},  # reports: aggregates only; any id
+    "api:report-pdf": lambda f: {"pk": f.case.pk},
+    "api:report-xlsx": lambda f: {"pk": f.case.pk},
     "victims:referral_create": lambda f: {"pk": f.case.pk},
     "victims:referral_": lambda f: {"pk": f.referral.pk},
     "victims:handover_create": lambda f: {"pk": f.referral.pk},
