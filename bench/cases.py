@@ -236,6 +236,32 @@ def decision_pdf(bench):
                 "WeasyPrint: one-line HTML")
 
 
+@case("annual report PDF render (the province's figures and WeasyPrint)")
+def annual_report_pdf(bench):
+    """A draft annual report of the approver's province, as the worker renders it: the figures of the
+    last closed reporting year (one snapshot of the statistics tables), then the PDF. Nothing is saved."""
+    import datetime
+
+    from weasyprint import HTML
+
+    from accounts.models import AdministrativeUnit, Agency
+    from reporting.models import Report, ReportRun, ReportType
+    from reporting.report_figures import latest_closed_period, province_geography, snapshot
+    from reporting.report_render import report_pdf_bytes
+
+    annual = ReportType.objects.get(code="annual")
+    start, end = latest_closed_period(annual, datetime.date(2026, 11, 30))  # the dataset's anchor date
+    report = Report(report_type=annual, province=AdministrativeUnit.objects.get(pk=bench.approver.province_id),
+                    agency=Agency.objects.get(pk=bench.approver.agency_id), period_start=start, period_end=end)
+
+    def render():
+        run = ReportRun(report=report, revision=1)
+        run.snapshot = snapshot(province_geography(report.province), start, end, annual.table_keys or None)
+        return report_pdf_bytes(run)
+
+    return Pair(render, lambda: HTML(string="<p>Một dòng.</p>").write_pdf(), "WeasyPrint: one-line HTML")
+
+
 # -- duplicate candidates for a new intake -------------------------------------------------------
 # The intake of someone already received: the name, sex, birth year and home province of the person
 # of the caseworker's latest case with both known, as a new registration would give them (no paper number).

@@ -32,8 +32,12 @@ def test_every_case_runs_and_the_list_references_show_the_same_rows():
             figures = app_figures(result)
             assert figures == statistics_figures(reference)
             assert figures["summary"]["persons"][0] > 100 and figures["items"] and figures["contacts_kind"]
+        if bench_case.name.startswith("annual report PDF"):
+            from tests.support.pdftext import pdf_text
+
+            assert result.startswith(b"%PDF") and "BÁO CÁO" in pdf_text(result)
     names = [c.name for c in CASES]
-    assert len(names) == len(set(names)) == 15
+    assert len(names) == len(set(names)) == 16
 
 
 def test_a_run_keeps_the_notes_under_the_tables(tmp_path, monkeypatch):
