@@ -1,8 +1,33 @@
-"""Rows streamed into PostgreSQL with COPY, one buffer per table, flushed every few thousand rows."""
+"""COPY text for one chunk of stories, in two phases so that chunks can be made in parallel.
 
-import io
+Phase 1 (the steps) decides every row of the chunk with chunk-local ids: a row's own id and the ids
+it points to (other generated tables) count from 0 in the chunk, and a register number (case number,
+decision number) is a `Numbered` placeholder. Only a chunk's case ids are final from the start (a
+chunk holds a fixed number of cases), so text that embeds a case id can be written at once.
+
+Phase 2 (`format_rows`) gets the chunk's offsets (the first id of each table and the last number of
+each register before this chunk: known once the earlier chunks have counted their rows) and writes
+the COPY text. The rows are the same as if the chunks had been made one after the other.
+"""
 
 NULL = "\\N"
+
+
+class Numbered:
+    """The `local`-th number of a register (agency, year) in this chunk, written with `template`
+    (`{n}` is the number) once the register's last number before the chunk is known."""
+
+    __slots__ = ("key", "local", "template")
+    bases: dict = {}  # the chunk being formatted (one chunk at a time per process)
+
+    def __init__(self, key, local: int, template: str = "{n}"):
+        self.key, self.local, self.template = key, local, template
+
+    def text(self, template: str) -> "Numbered":
+        return Numbered(self.key, self.local, template)
+
+    def resolve(self) -> str:
+        return self.template.format(n=Numbered.bases.get(self.key, 0) + self.local)
 
 
 def _value(v) -> str:
@@ -14,8 +39,10 @@ def _value(v) -> str:
         return "t"
     if v is False:
         return "f"
-    if isinstance(v, list):
+    if v.__class__ is list:
         return "{" + ",".join(v) + "}"
+    if v.__class__ is Numbered:
+        return v.resolve()
     return str(v)
 
 
@@ -23,22 +50,35 @@ class Table:
     """A COPY target. Values are generated, never typed by a user: the vocabularies hold no tab,
     newline or backslash, so rows need no escaping (checked once by the tests)."""
 
-    def __init__(self, name: str, columns: list[str], flush_rows: int = 20000):
-        self.name, self.columns, self.flush_rows = name, columns, flush_rows
-        self.buffer = io.StringIO()
-        self.pending = 0
+    def __init__(self, name: str, columns: list[str]):
+        self.name, self.columns = name, columns
+        self.rows: list[tuple] = []
         self.total = 0
 
     def add(self, *row) -> None:
-        # Most values are already strings: convert only the others (a hot loop at a million rows).
-        self.buffer.write("\t".join([v if v.__class__ is str else _value(v) for v in row]) + "\n")
-        self.pending += 1
+        self.rows.append(row)
 
-    def flush(self, cursor) -> None:
-        if not self.pending:
-            return
-        self.buffer.seek(0)
-        cursor.copy_expert(f'COPY "{self.name}" ({", ".join(self.columns)}) FROM STDIN', self.buffer)
-        self.total += self.pending
-        self.pending = 0
-        self.buffer = io.StringIO()
+    def take(self) -> list[tuple]:
+        rows, self.rows = self.rows, []
+        return rows
+
+
+def shifted(rows: list[tuple], shifts: list[tuple[int, int]]) -> list:
+    """The rows with chunk-local ids made final: `shifts` is (position, offset) for each id column."""
+    if not shifts:
+        return rows
+    out = []
+    append = out.append
+    for row in rows:
+        row = list(row)
+        for pos, off in shifts:
+            v = row[pos]
+            if v is not None:
+                row[pos] = v + off
+        append(row)
+    return out
+
+
+def line(row) -> str:
+    # Most values are already strings: convert only the others (a hot loop at a million rows).
+    return "\t".join([v if v.__class__ is str else _value(v) for v in row])

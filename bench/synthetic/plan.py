@@ -50,7 +50,7 @@ class Story:
         "case_id", "person_id", "org", "province_id", "home_province_id", "received", "created",
         "path", "closure", "followups", "visits", "supports", "stay", "identified_at", "outcome",
         "sex", "birth", "full_name", "folded", "other_names", "ethnic", "nationality", "long",
-        "children", "duplicate_of", "approver_org", "next_visit_due", "number", "consent_id", "grant",
+        "children", "duplicate_of", "approver_org", "next_visit_due", "consent_id", "grant",
     )
 
 

@@ -1,7 +1,8 @@
 """The generator's steps: each turns one chunk of stories into rows of its tables.
 
 A step is `step(gen, rng, stories)`; it writes with `gen.table(name).add(...)` and takes ids with
-`gen.ids(name, n)`. To add a kind of record (referrals, hotline contacts), write a step and append
+`gen.ids(name, n)`: chunk-local ids (0, 1, ... in the chunk; a case's id is final), made final when
+the chunk is written, so use them only as values of id columns (and test them with `is None`). To add a kind of record (referrals, hotline contacts), write a step and append
 it to STEPS: the others do not change, and each step has its own random stream, so the data the
 existing steps make for a seed stays the same.
 """
@@ -67,10 +68,10 @@ def persons_and_cases(gen, rng, stories):
             if extra not in purposes:
                 purposes.append(extra)
         year_received = s.received.year
-        s.number = gen.next_number(("case", org.id, year_received))
+        number = gen.next_number(("case", org.id, year_received))
         from_day = s.received - D(days=ri(rng, 30, 2000))
         case.add(
-            s.case_id, f"{org.code}-{year_received}-{s.number:05d}", status, ts(changed),
+            s.case_id, number.text(f"{org.code}-{year_received}-{{n:05d}}"), status, ts(changed),
             gen.planner.pick(rng, gen.planner.channels[org.type]), s.received,
             f"{pick1(rng, PLACES)} – {org.code}", destination, purposes,
             "Ép buộc ăn xin" if "other" in purposes else "", pick1(rng, MEANS), pick1(rng, RECRUITMENT),
@@ -121,7 +122,7 @@ def workflow(gen, rng, stories):
             reason, at = s.closure
             closure.add(gen.ids("victims_caseclosure", 1), reason, "", at.date(), ts(at), s.case_id,
                         s.org.caseworker_id)
-        if s.consent_id and s.identified_at and rng.random() < 0.012:
+        if s.consent_id is not None and s.identified_at and rng.random() < 0.012:
             centre = gen.ref.of(s.province_id, "social_centre")
             if centre:
                 at = s.identified_at + D(days=1)
@@ -188,7 +189,7 @@ def support(gen, rng, stories):
             number = None if outcome == "rejected" else gen.next_number(("decision", deciding.id, decided_on.year))
             decided_at = datetime.datetime.combine(decided_on, datetime.time(15, ri(rng, 0, 59)))
             decision.add(gen.ids("support_supportdecision", 1), ts(decided_at), decided_on, outcome, "",
-                         decided_on.year, number, f"{number}/QĐ-{deciding.code}" if number else "", "",
+                         decided_on.year, number, number.text(f"{{n}}/QĐ-{deciding.code}") if number else "", "",
                          "not_needed" if number is None else "pending", "", None, deciding.id,
                          deciding.approver_id, request_id, "", "head")
             for line_id, item, aq, aa in approved_lines:
@@ -282,7 +283,7 @@ def referrals(gen, rng, stories):
                          s.org.caseworker_id, ts(sent), (sent + D(days=ANSWER_DAYS)).date(), centre.caseworker_id,
                          ts(at), "", None, None, "", grant_id, s.consent_id, "")
             continue
-        if not s.consent_id or not s.identified_at or rng.random() >= 0.04:
+        if s.consent_id is None or not s.identified_at or rng.random() >= 0.04:
             continue
         centre = gen.ref.of(s.province_id, "social_centre")
         if not centre:
