@@ -33,7 +33,7 @@ from support.models import EntitlementItem, PolicyVersion
 from victims.models import EthnicGroup
 
 from . import history
-from .copyload import Numbered, Table, line, shifted
+from .copyload import Numbered, Table, formatter
 from .plan import Planner
 from .reference import ensure_reference
 from .steps import COLUMNS, STEPS
@@ -57,20 +57,26 @@ def rng_for(seed: int, *parts) -> random.Random:
     return random.Random(int.from_bytes(hashlib.sha256(key).digest()[:8], "big"))
 
 
-def _id_columns() -> dict[str, list[tuple[int, str]]]:
-    """For each generated table, the positions of the columns holding a generated id (its own id and
-    its foreign keys to other generated tables), with the table they count in."""
+KINDS = {"BooleanField": "bool", "ArrayField": "array", "DateField": "date", "DateTimeField": "date",
+         "CharField": "text", "TextField": "text", "FileField": "text"}
+NUMBERED = {("victims_case", "case_number"), ("support_supportdecision", "number"),
+            ("support_supportdecision", "document_number")}  # registers: see Generator.next_number
+
+
+def _columns() -> dict[str, list[tuple[str, bool, str | None]]]:
+    """For each generated table, per column: its kind, whether it is nullable, and the generated
+    table whose ids it holds (its own id, its foreign keys to other generated tables) if any."""
     models = {m._meta.db_table: m for m in apps.get_models()}
     out = {}
     for table, columns in COLUMNS.items():
         fields = {f.column: f for f in models[table]._meta.concrete_fields}
         out[table] = []
-        for i, column in enumerate(columns.split()):
+        for column in columns.split():
             field = fields[column]
             target = table if field.primary_key else (
                 field.related_model._meta.db_table if field.is_relation else None)
-            if target in COLUMNS and target != CASES:
-                out[table].append((i, target))
+            kind = KINDS.get(field.get_internal_type(), "int")
+            out[table].append((kind, field.null, target if target in COLUMNS and target != CASES else None))
     return out
 
 
@@ -122,7 +128,12 @@ class Generator:
                 self.tables[name] = Table(name, columns.split())
                 cursor.execute(f'SELECT COALESCE(MAX(id), 0) + 1 FROM "{name}"')  # noqa: S608 - fixed names
                 self.first_ids[name] = cursor.fetchone()[0]
-            self.id_columns = _id_columns()
+            columns = _columns()
+            self.shifts = {t: [target for _, _, target in cols if target] for t, cols in columns.items()}
+            self.formatters = {t: formatter([(kind, null, target is not None, (t, c) in NUMBERED)
+                                             for (kind, null, target), c in zip(cols, COLUMNS[t].split(), strict=True)])
+                               for t, cols in columns.items()}
+            self.positions = {t: {c: i for i, c in enumerate(cols.split())} for t, cols in COLUMNS.items()}
             self.copy_sql = {name: f'COPY "{name}" ({", ".join(t.columns)}) FROM STDIN'
                              for name, t in self.tables.items()}
             for name, t in self.tables.items():
@@ -187,13 +198,11 @@ class Generator:
     def _write(self, rows, offsets: dict[str, int], bases: dict) -> list[tuple[str, bytes, int]]:
         """The chunk's COPY text, table by table (history last), with its final ids and numbers."""
         Numbered.bases = bases
-        final, lines = {}, {}
-        for name, table_rows in rows.items():
-            final[name] = shifted(table_rows, [(pos, offsets[target]) for pos, target in self.id_columns[name]])
-            lines[name] = [line(r) for r in final[name]]
+        lines = {name: self.formatters[name](table_rows, [offsets[t] for t in self.shifts[name]])
+                 for name, table_rows in rows.items()}
         out = [(name, _text(lines[name]), len(lines[name])) for name in COLUMNS]
-        for name, event_lines in history.events(self.seed, {n: t.columns for n, t in self.tables.items()},
-                                                final, lines).items():
+        own = {name: offsets.get(name, 0) for name in COLUMNS}
+        for name, event_lines in history.events(self.seed, self.positions, rows, lines, own).items():
             out.append((name, _text(event_lines), len(event_lines)))
         return out
 

@@ -5,7 +5,6 @@ checks the tests run."""
 import datetime
 
 from .copyload import NULL
-from .copyload import line as _line
 
 # Tracked tables: the time of the insert event and the column giving the case (its history context).
 # Person, case and support request events are made by `events` below (more than one per row, or the
@@ -48,15 +47,14 @@ def _utc_date_plus_30(at: str) -> str:
     return (moment.date() + datetime.timedelta(days=30)).isoformat()
 
 
-def events(seed: int, columns: dict[str, list[str]], rows: dict[str, list], lines: dict[str, list[str]]):
+def events(seed: int, positions: dict[str, dict[str, int]], rows: dict[str, list], lines: dict[str, list[str]],
+           offsets: dict[str, int]) -> dict[str, list[str]]:
     """The pghistory rows of one chunk, exactly as the triggers write them (an event holds every
-    column of its row: the line of the row itself after the pgh columns), and one history context per
-    case. `rows` are the chunk's final rows, `lines` their COPY text, by table."""
+    column of its row: the row's own COPY line after the pgh columns), and one history context per
+    case. `rows` are the chunk's rows with chunk-local ids, `lines` their final COPY text, `offsets`
+    what makes a table's local ids final."""
     out: dict[str, list[str]] = {}
-    pos = {t: {c: i for i, c in enumerate(cols)} for t, cols in columns.items()}
-
-    # One context per case, and the case's own events: received, then one update per status change.
-    case_rows, case_pos = rows["victims_case"], pos["victims_case"]
+    case_rows, case_pos = rows["victims_case"], positions["victims_case"]
     ctx = {}
     contexts = out["pghistory_context"] = []
     i_created, i_by, i_owner = case_pos["created_at"], case_pos["created_by_id"], case_pos["owning_agency_id"]
@@ -64,59 +62,57 @@ def events(seed: int, columns: dict[str, list[str]], rows: dict[str, list], line
         c = ctx[r[0]] = context_id(seed, r[0])
         contexts.append(f"{c}\t{r[i_created]}\t{r[i_created]}\t"
                         f'{{"user": {r[i_by]}, "agency": {r[i_owner]}, "request_id": "synthetic-{r[0]}"}}')
+
+    # Cases: received at creation, then one update per status change (the columns that change).
     changes: dict[int, list] = {}
-    t_pos = pos["victims_statustransition"]
+    t_pos = positions["victims_statustransition"]
     i_case, i_to, i_at = t_pos["case_id"], t_pos["to_status"], t_pos["at"]
     for r in rows["victims_statustransition"]:
         changes.setdefault(r[i_case], []).append((r[i_to], r[i_at]))
-    varying = [case_pos[c] for c in ("status", "status_changed_at", "updated_at", "next_visit_due")]
+    i_status, i_changed, i_updated, i_due = (case_pos[c] for c in (
+        "status", "status_changed_at", "updated_at", "next_visit_due"))
     case_events = out["victims_caseevent"] = []
-    for r in case_rows:
-        r = list(r)
+    for r, text in zip(case_rows, lines["victims_case"], strict=True):
+        f = text.split("\t")
         c, at = ctx[r[0]], r[i_created]
-        head = f"\tinsert\t{r[0]}\t{c}\t"
-        for i, v in zip(varying, ("received", at, at, None), strict=True):
-            r[i] = v
-        case_events.append(at + head + _line(r))
+        f[i_status], f[i_changed], f[i_updated], f[i_due] = "received", at, at, NULL
+        case_events.append(f"{at}\tinsert\t{r[0]}\t{c}\t" + "\t".join(f))
         head = f"\tupdate\t{r[0]}\t{c}\t"
         for status, at in changes.get(r[0], ()):
-            due = _utc_date_plus_30(at) if status == "follow_up" else None
-            for i, v in zip(varying, (status, at, at, due), strict=True):
-                r[i] = v
-            case_events.append(at + head + _line(r))
+            f[i_status], f[i_changed], f[i_updated] = status, at, at
+            f[i_due] = _utc_date_plus_30(at) if status == "follow_up" else NULL
+            case_events.append(at + head + "\t".join(f))
 
     # Persons: the victim's case, or the case a child came with.
     person_case = {r[case_pos["person_id"]]: r[0] for r in case_rows}
-    cc = pos["victims_casechild"]
+    cc = positions["victims_casechild"]
     person_case.update((r[cc["person_id"]], r[cc["case_id"]]) for r in rows["victims_casechild"])
-    i_created = pos["victims_person"]["created_at"]
+    i_created, off = positions["victims_person"]["created_at"], offsets["victims_person"]
     out["victims_personevent"] = [
-        f"{r[i_created]}\tinsert\t{r[0]}\t{context_id(seed, person_case[r[0]])}\t{text}"
+        f"{r[i_created]}\tinsert\t{r[0] + off}\t{ctx[person_case[r[0]]]}\t{text}"
         for r, text in zip(rows["victims_person"], lines["victims_person"], strict=True)]
 
     # Support requests: made pending, then decided.
-    rq = pos["support_supportrequest"]
+    rq = positions["support_supportrequest"]
     i_status, i_created, i_updated, i_case = rq["status"], rq["created_at"], rq["updated_at"], rq["case_id"]
+    off = offsets["support_supportrequest"]
     request_events = out["support_supportrequestevent"] = []
     request_of = {}
     for r, text in zip(rows["support_supportrequest"], lines["support_supportrequest"], strict=True):
         c = ctx[r[i_case]]
         request_of[r[0]] = (r[i_created], r[i_case])
-        pending = list(r)
-        pending[i_status], pending[i_updated] = "pending", r[i_created]
-        request_events.append(f"{r[i_created]}\tinsert\t{r[0]}\t{c}\t{_line(pending)}")
+        f = text.split("\t")
+        f[i_status], f[i_updated] = "pending", r[i_created]
+        request_events.append(f"{r[i_created]}\tinsert\t{r[0] + off}\t{c}\t" + "\t".join(f))
         if r[i_status] != "pending":
-            request_events.append(f"{r[i_updated]}\tupdate\t{r[0]}\t{c}\t{text}")
+            request_events.append(f"{r[i_updated]}\tupdate\t{r[0] + off}\t{c}\t{text}")
 
-    line_request = {}
-    i_request = pos["support_supportrequestline"]["request_id"]
-    for r in rows["support_supportrequestline"]:
-        line_request[r[0]] = r[i_request]
+    i_request = positions["support_supportrequestline"]["request_id"]
+    line_request = {r[0]: r[i_request] for r in rows["support_supportrequestline"]}
     for table, (at_column, case_column) in TRACKED.items():
-        p = pos[table]
-        table_rows, table_lines = rows[table], lines[table]
+        p, table_rows = positions[table], rows[table]
         if table == "support_supportrequestline":
-            pairs = [(request_of[r[i_request]][0], request_of[r[i_request]][1]) for r in table_rows]
+            pairs = [request_of[r[i_request]] for r in table_rows]
         elif table == "support_supportdecision":
             i_at, i_req = p[at_column], p["request_id"]
             pairs = [(r[i_at], request_of[r[i_req]][1]) for r in table_rows]
@@ -126,9 +122,10 @@ def events(seed: int, columns: dict[str, list[str]], rows: dict[str, list], line
         else:
             i_at, i_case = p[at_column], p[case_column]
             pairs = [(r[i_at], r[i_case]) for r in table_rows]
+        off = offsets[table]
         out[f"{table}event"] = [
-            f"{at}\tinsert\t{r[0]}\t{ctx[case] if case in ctx else context_id(seed, case)}\t{text}"
-            for r, text, (at, case) in zip(table_rows, table_lines, pairs, strict=True)]
+            f"{at}\tinsert\t{r[0] + off}\t{NULL if case is None else ctx[case]}\t{text}"
+            for r, text, (at, case) in zip(table_rows, lines[table], pairs, strict=True)]
     return out
 
 

@@ -8,10 +8,11 @@ existing steps make for a seed stays the same.
 """
 
 import datetime
+import functools
 
 from victims.workflow import Status
 
-from .names import pick1, ri
+from .names import draw, pick1, ri, weighted
 from .plan import LAW_53_FROM, final_status
 
 D = datetime.timedelta
@@ -32,8 +33,9 @@ def ts(moment: datetime.datetime) -> str:
 def persons_and_cases(gen, rng, stories):
     """Victims (a duplicate is a second person row for the same human), their cases, accompanying
     children and consents."""
-    from accounts.text import fold
-    from victims.matching import match_name, paper_key
+    from victims.matching import paper_key
+
+    fold, match_name = _cached_text()
 
     person, case, child, consent = (gen.table(t) for t in (
         "victims_person", "victims_case", "victims_casechild", "victims_consent"))
@@ -97,6 +99,15 @@ def persons_and_cases(gen, rng, stories):
                        ethnic_ids.get(s.ethnic), None, s.home_province_id, match_name(full), "")
             child.add(gen.ids("victims_casechild", 1), "child", "", created, s.case_id, org.caseworker_id,
                       child_id)
+
+
+@functools.cache
+def _cached_text():
+    """The folded name and the match key of a name: pure functions of it, and names repeat."""
+    from accounts.text import fold
+    from victims.matching import match_name
+
+    return functools.lru_cache(maxsize=1 << 17)(fold), functools.lru_cache(maxsize=1 << 17)(match_name)
 
 
 def workflow(gen, rng, stories):
@@ -272,14 +283,13 @@ def referrals(gen, rng, stories):
     from victims.workflow import Status as S
 
     referral = gen.table("victims_referral")
-    services = [code for code, _ in SERVICES]
-    weights = [w for _, w in SERVICES]
+    services = weighted(SERVICES)
     for s in stories:
         if s.grant is not None:
             grant_id, centre, at = s.grant
             sent = at - D(hours=ri(rng, 2, 48))
             referral.add(gen.ids("victims_referral", 1), s.case_id, s.org.id, centre.id, pick1(rng, REFERRAL_REASONS),
-                         rng.choices(services, weights, k=1), "normal", "", ["identity"], "accepted",
+                         [draw(rng, services)], "normal", "", ["identity"], "accepted",
                          s.org.caseworker_id, ts(sent), (sent + D(days=ANSWER_DAYS)).date(), centre.caseworker_id,
                          ts(at), "", None, None, "", grant_id, s.consent_id, "")
             continue
@@ -297,7 +307,7 @@ def referrals(gen, rng, stories):
         pending = still_open and (recent or rng.random() < 0.3)
         answered = None if pending else ts(sent + D(days=ri(rng, 1, ANSWER_DAYS)))
         referral.add(gen.ids("victims_referral", 1), s.case_id, s.org.id, centre.id, pick1(rng, REFERRAL_REASONS),
-                     rng.choices(services, weights, k=ri(rng, 1, 2)), "urgent" if rng.random() < 0.15 else "normal",
+                     [draw(rng, services) for _ in range(ri(rng, 1, 2))], "urgent" if rng.random() < 0.15 else "normal",
                      "", ["identity"] if rng.random() < 0.7 else [], "pending" if pending else "declined",
                      s.org.caseworker_id, ts(sent), (sent + D(days=ANSWER_DAYS)).date(),
                      None if pending else centre.caseworker_id, answered,
@@ -322,8 +332,11 @@ CONTACT_SUMMARIES = ["Hỏi về chính sách hỗ trợ nạn nhân", "Người
 CALLER_NOTES = ["Người thân", "Nạn nhân", "Hàng xóm", "Cán bộ thôn", ""]
 
 
+CONTACT_TABLES = {id(pairs): weighted(pairs) for pairs in (CONTACT_CHANNELS, CONTACT_KINDS, *CONTACT_OUTCOMES.values())}
+
+
 def _weighted(rng, pairs):
-    return rng.choices([v for v, _ in pairs], [w for _, w in pairs], k=1)[0]
+    return draw(rng, CONTACT_TABLES[id(pairs)])
 
 
 def contacts(gen, rng, stories):
