@@ -128,7 +128,7 @@ class Generator:
                 self.tables[name] = Table(name, columns.split())
                 cursor.execute(f'SELECT COALESCE(MAX(id), 0) + 1 FROM "{name}"')  # noqa: S608 - fixed names
                 self.first_ids[name] = cursor.fetchone()[0]
-            columns = _columns()
+            self.kinds = columns = _columns()
             self.shifts = {t: [target for _, _, target in cols if target] for t, cols in columns.items()}
             self.formatters = {t: formatter([(kind, null, target is not None, (t, c) in NUMBERED)
                                              for (kind, null, target), c in zip(cols, COLUMNS[t].split(), strict=True)])
