@@ -180,6 +180,25 @@ def test_the_fast_copy_text_is_the_text_of_each_value():
     assert rows("SELECT count(*) FROM victims_case WHERE case_number ~ '^[A-Z0-9-]+-20[0-9]{2}-[0-9]{5}$'")[0][0] == 150
 
 
+def test_a_failing_worker_stops_the_load_and_leaves_nothing(monkeypatch):
+    from bench.synthetic import generator, steps
+
+    def broken(gen, rng, stories):
+        if stories[0].case_id - gen.first_ids["victims_case"] >= 40:  # the second chunk, in the second worker
+            raise RuntimeError("step broke on purpose")
+
+    counts = ("SELECT (SELECT count(*) FROM victims_person), (SELECT count(*) FROM victims_case), "
+              "(SELECT count(*) FROM victims_caseevent), (SELECT count(*) FROM pghistory_context)")
+    before = rows(counts)
+    monkeypatch.setattr(generator, "STEPS", [*steps.STEPS, broken])
+    with pytest.raises(generator.WorkerError, match="step broke on purpose"):
+        generate(persons=120, chunk=40, workers=2)
+    assert rows(counts) == before
+    assert before[0][:3] == (0, 0, 0)
+    generate(persons=40, chunk=40, workers=2)  # the connection is usable, the indexes are back
+    assert Case.objects.count() == 40
+
+
 def test_it_never_runs_over_existing_cases_unless_told_to_add():
     generate(persons=50)
     with pytest.raises(CommandError, match="already holds"):
