@@ -1,5 +1,5 @@
-"""The synthetic national dataset: plan stories chunk by chunk, COPY their rows and their history
-rows, then fix counters and sequences, rebuild indexes and ANALYZE.
+"""The synthetic national dataset: plan stories chunk by chunk, COPY their rows, then derive the
+history rows in SQL, fix counters and sequences, rebuild indexes and ANALYZE.
 
 One transaction: a failure leaves the database as it was. Triggers are off for this session only
 (`session_replication_role = replica`): the pghistory triggers would stamp every event with the load
@@ -133,17 +133,9 @@ class Generator:
             self.formatters = {t: formatter([(kind, null, target is not None, (t, c) in NUMBERED)
                                              for (kind, null, target), c in zip(cols, COLUMNS[t].split(), strict=True)])
                                for t, cols in columns.items()}
-            self.positions = {t: {c: i for i, c in enumerate(cols.split())} for t, cols in COLUMNS.items()}
             self.copy_sql = {name: f'COPY "{name}" ({", ".join(t.columns)}) FROM STDIN'
                              for name, t in self.tables.items()}
-            for name, t in self.tables.items():
-                if name != "victims_accesslog":
-                    self.copy_sql[f"{name}event"] = (f'COPY "{name}event" '
-                                                     f'({", ".join([*history.EVENT_PREFIX, *t.columns])}) FROM STDIN')
-            self.copy_sql["pghistory_context"] = (f'COPY pghistory_context ({", ".join(history.CONTEXT_COLUMNS)}) '
-                                                  "FROM STDIN")
-            dropped = history.drop_secondary_indexes(
-                cursor, [*COLUMNS, *history.event_tables(COLUMNS), "pghistory_context"])
+            dropped = history.drop_secondary_indexes(cursor, [*COLUMNS, *history.event_tables(COLUMNS)])
             self._mark("prepare", started)
 
             t = time.monotonic()
@@ -156,6 +148,9 @@ class Generator:
                 self._serial(raw, sizes, t)
             self._mark("rows", t)
 
+            t = time.monotonic()
+            history.write_events(cursor, self)
+            self._mark("history", t)
             t = time.monotonic()
             history.write_counters(cursor, self)
             history.reset_sequences(cursor, [*COLUMNS])
@@ -196,14 +191,12 @@ class Generator:
         return rows, used, self._numbers
 
     def _write(self, rows, offsets: dict[str, int], bases: dict) -> list[tuple[str, bytes, int]]:
-        """The chunk's COPY text, table by table (history last), with its final ids and numbers."""
+        """The chunk's COPY text, table by table, with its final ids and numbers."""
         Numbered.bases = bases
-        lines = {name: self.formatters[name](table_rows, [offsets[t] for t in self.shifts[name]])
-                 for name, table_rows in rows.items()}
-        out = [(name, _text(lines[name]), len(lines[name])) for name in COLUMNS]
-        own = {name: offsets.get(name, 0) for name in COLUMNS}
-        for name, event_lines in history.events(self.seed, self.positions, rows, lines, own).items():
-            out.append((name, _text(event_lines), len(event_lines)))
+        out = []
+        for name, table_rows in rows.items():
+            lines = self.formatters[name](table_rows, [offsets[t] for t in self.shifts[name]])
+            out.append((name, _text(lines), len(lines)))
         return out
 
     def _serial(self, cursor, sizes, started):

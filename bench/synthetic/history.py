@@ -1,132 +1,106 @@
-"""History rows made with the chunk's rows (pghistory events with the story's dates, one history
-context per case), then set-based SQL after the COPY: counters, sequences, indexes, and the integrity
-checks the tests run."""
+"""Set-based SQL after the COPY: pghistory events with the story's dates, one history context per
+case, counters, sequences, indexes, and the integrity checks the tests run."""
 
-import datetime
-
-from .copyload import NULL
-
-# Tracked tables: the time of the insert event and the column giving the case (its history context).
-# Person, case and support request events are made by `events` below (more than one per row, or the
-# case found through another table); a line, decision or delivery finds its case through its request.
-TRACKED = {
-    "victims_casechild": ("created_at", "case_id"),
-    "victims_consent": ("created_at", "case_id"),
-    "victims_statustransition": ("at", "case_id"),
-    "victims_identificationoutcome": ("recorded_at", "case_id"),
-    "victims_caseclosure": ("created_at", "case_id"),
-    "victims_caseaccessgrant": ("granted_at", "case_id"),
-    "victims_reintegrationplan": ("created_at", "case_id"),
-    "victims_followupvisit": ("created_at", "case_id"),
-    "facilities_stay": ("created_at", "case_id"),
-    "victims_referral": ("sent_at", "case_id"),
-    "victims_contact": ("created_at", "case_id"),
-    "support_supportrequestline": (None, None),
-    "support_supportdecision": ("decided_at", None),
-    "support_delivery": ("recorded_at", None),
-}
+# Tracked tables: (table, time column, SQL giving the case id, extra join).
+TRACKED = [
+    ("victims_casechild", "t.created_at", "t.case_id", ""),
+    ("victims_consent", "t.created_at", "t.case_id", ""),
+    ("victims_statustransition", "t.at", "t.case_id", ""),
+    ("victims_identificationoutcome", "t.recorded_at", "t.case_id", ""),
+    ("victims_caseclosure", "t.created_at", "t.case_id", ""),
+    ("victims_caseaccessgrant", "t.granted_at", "t.case_id", ""),
+    ("victims_reintegrationplan", "t.created_at", "t.case_id", ""),
+    ("victims_followupvisit", "t.created_at", "t.case_id", ""),
+    ("facilities_stay", "t.created_at", "t.case_id", ""),
+    ("victims_referral", "t.sent_at", "t.case_id", ""),
+    ("victims_contact", "t.created_at", "t.case_id", ""),
+    ("support_supportrequestline", "r.created_at", "r.case_id",
+     "JOIN support_supportrequest r ON r.id = t.request_id"),
+    ("support_supportdecision", "t.decided_at", "r.case_id",
+     "JOIN support_supportrequest r ON r.id = t.request_id"),
+    ("support_delivery", "t.recorded_at", "r.case_id",
+     "JOIN support_supportrequestline l ON l.id = t.line_id JOIN support_supportrequest r ON r.id = l.request_id"),
+]
 PGH = {"pgh_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pgh_context_id"}
-EVENT_PREFIX = ["pgh_created_at", "pgh_label", "pgh_obj_id", "pgh_context_id"]
-CONTEXT_COLUMNS = ["id", "created_at", "updated_at", "metadata"]
 
 
 def event_tables(tables) -> list[str]:
     return [f"{t}event" for t in tables if t != "victims_accesslog"]
 
 
-def context_id(seed: int, case_id) -> str:
-    """The history context of a case: a UUID made of the seed and the case id."""
-    if case_id is None:
-        return NULL
-    return f"{seed & 0xFFFFFFFF:08x}-5e5e-4000-8000-{case_id:012x}"
+def context_id_sql(seed: int, case_sql: str) -> str:
+    """The history context of a case: a UUID made of the seed and the case id (the same in Python)."""
+    return (f"(lpad(to_hex({seed & 0xFFFFFFFF}), 8, '0') || '-5e5e-4000-8000-' || "
+            f"lpad(to_hex({case_sql}), 12, '0'))::uuid")
 
 
-def _utc_date_plus_30(at: str) -> str:
-    # `(at + interval '30 days')::date` as the triggers' session (UTC) computes it for an at in +07.
-    moment = datetime.datetime.fromisoformat(at[:19]) - datetime.timedelta(hours=7)
-    return (moment.date() + datetime.timedelta(days=30)).isoformat()
+def _columns(cursor, table) -> list[str]:
+    cursor.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+                   "ORDER BY ordinal_position", [table])
+    return [r[0] for r in cursor.fetchall()]
 
 
-def events(seed: int, positions: dict[str, dict[str, int]], rows: dict[str, list], lines: dict[str, list[str]],
-           offsets: dict[str, int]) -> dict[str, list[str]]:
-    """The pghistory rows of one chunk, exactly as the triggers write them (an event holds every
-    column of its row: the row's own COPY line after the pgh columns), and one history context per
-    case. `rows` are the chunk's rows with chunk-local ids, `lines` their final COPY text, `offsets`
-    what makes a table's local ids final."""
-    out: dict[str, list[str]] = {}
-    case_rows, case_pos = rows["victims_case"], positions["victims_case"]
-    ctx = {}
-    contexts = out["pghistory_context"] = []
-    i_created, i_by, i_owner = case_pos["created_at"], case_pos["created_by_id"], case_pos["owning_agency_id"]
-    for r in case_rows:
-        c = ctx[r[0]] = context_id(seed, r[0])
-        contexts.append(f"{c}\t{r[i_created]}\t{r[i_created]}\t"
-                        f'{{"user": {r[i_by]}, "agency": {r[i_owner]}, "request_id": "synthetic-{r[0]}"}}')
-
-    # Cases: received at creation, then one update per status change (the columns that change).
-    changes: dict[int, list] = {}
-    t_pos = positions["victims_statustransition"]
-    i_case, i_to, i_at = t_pos["case_id"], t_pos["to_status"], t_pos["at"]
-    for r in rows["victims_statustransition"]:
-        changes.setdefault(r[i_case], []).append((r[i_to], r[i_at]))
-    i_status, i_changed, i_updated, i_due = (case_pos[c] for c in (
-        "status", "status_changed_at", "updated_at", "next_visit_due"))
-    case_events = out["victims_caseevent"] = []
-    for r, text in zip(case_rows, lines["victims_case"], strict=True):
-        f = text.split("\t")
-        c, at = ctx[r[0]], r[i_created]
-        f[i_status], f[i_changed], f[i_updated], f[i_due] = "received", at, at, NULL
-        case_events.append(f"{at}\tinsert\t{r[0]}\t{c}\t" + "\t".join(f))
-        head = f"\tupdate\t{r[0]}\t{c}\t"
-        for status, at in changes.get(r[0], ()):
-            f[i_status], f[i_changed], f[i_updated] = status, at, at
-            f[i_due] = _utc_date_plus_30(at) if status == "follow_up" else NULL
-            case_events.append(at + head + "\t".join(f))
+def write_events(cursor, gen) -> None:
+    seed = gen.seed
+    first = gen.first_ids
+    case_from = first["victims_case"]
+    ctx = context_id_sql(seed, "c.id")
+    cursor.execute(f"""
+        INSERT INTO pghistory_context (id, created_at, updated_at, metadata)
+        SELECT {ctx}, c.created_at, c.created_at,
+               jsonb_build_object('user', c.created_by_id, 'agency', c.owning_agency_id,
+                                  'request_id', 'synthetic-' || c.id)
+        FROM victims_case c WHERE c.id >= %s""", [case_from])  # noqa: S608 - generated SQL, no input
 
     # Persons: the victim's case, or the case a child came with.
-    person_case = {r[case_pos["person_id"]]: r[0] for r in case_rows}
-    cc = positions["victims_casechild"]
-    person_case.update((r[cc["person_id"]], r[cc["case_id"]]) for r in rows["victims_casechild"])
-    i_created, off = positions["victims_person"]["created_at"], offsets["victims_person"]
-    out["victims_personevent"] = [
-        f"{r[i_created]}\tinsert\t{r[0] + off}\t{ctx[person_case[r[0]]]}\t{text}"
-        for r, text in zip(rows["victims_person"], lines["victims_person"], strict=True)]
+    cols = [c for c in _columns(cursor, "victims_personevent") if c not in PGH]
+    select = ", ".join(f"p.{c}" for c in cols)
+    cursor.execute(f"""
+        INSERT INTO victims_personevent (pgh_created_at, pgh_label, pgh_obj_id, pgh_context_id, {", ".join(cols)})
+        SELECT p.created_at, 'insert', p.id, {context_id_sql(seed, "COALESCE(c.id, cc.case_id)")}, {select}
+        FROM victims_person p
+        LEFT JOIN victims_case c ON c.person_id = p.id
+        LEFT JOIN victims_casechild cc ON cc.person_id = p.id
+        WHERE p.id >= %s""", [first["victims_person"]])  # noqa: S608
+
+    # Cases: received at creation, then one update per status transition.
+    cols = [c for c in _columns(cursor, "victims_caseevent") if c not in PGH]
+    varying = {"status", "status_changed_at", "updated_at", "next_visit_due"}
+    fixed = [c for c in cols if c not in varying]
+    fixed_sql = ", ".join(f"c.{c}" for c in fixed)
+    names = ", ".join([*fixed, "status", "status_changed_at", "updated_at", "next_visit_due"])
+    cursor.execute(f"""
+        INSERT INTO victims_caseevent (pgh_created_at, pgh_label, pgh_obj_id, pgh_context_id, {names})
+        SELECT c.created_at, 'insert', c.id, {ctx}, {fixed_sql}, 'received', c.created_at, c.created_at, NULL
+        FROM victims_case c WHERE c.id >= %s
+        UNION ALL
+        SELECT t.at, 'update', c.id, {ctx}, {fixed_sql}, t.to_status, t.at, t.at,
+               CASE WHEN t.to_status = 'follow_up' THEN (t.at + interval '30 days')::date END
+        FROM victims_statustransition t JOIN victims_case c ON c.id = t.case_id
+        WHERE c.id >= %s""", [case_from, case_from])  # noqa: S608
 
     # Support requests: made pending, then decided.
-    rq = positions["support_supportrequest"]
-    i_status, i_created, i_updated, i_case = rq["status"], rq["created_at"], rq["updated_at"], rq["case_id"]
-    off = offsets["support_supportrequest"]
-    request_events = out["support_supportrequestevent"] = []
-    request_of = {}
-    for r, text in zip(rows["support_supportrequest"], lines["support_supportrequest"], strict=True):
-        c = ctx[r[i_case]]
-        request_of[r[0]] = (r[i_created], r[i_case])
-        f = text.split("\t")
-        f[i_status], f[i_updated] = "pending", r[i_created]
-        request_events.append(f"{r[i_created]}\tinsert\t{r[0] + off}\t{c}\t" + "\t".join(f))
-        if r[i_status] != "pending":
-            request_events.append(f"{r[i_updated]}\tupdate\t{r[0] + off}\t{c}\t{text}")
+    cols = [c for c in _columns(cursor, "support_supportrequestevent") if c not in PGH]
+    base = [c for c in cols if c not in {"status", "updated_at"}]
+    base_sql = ", ".join(f"t.{c}" for c in base)
+    names = ", ".join([*base, "status", "updated_at"])
+    rctx = context_id_sql(seed, "t.case_id")
+    cursor.execute(f"""
+        INSERT INTO support_supportrequestevent (pgh_created_at, pgh_label, pgh_obj_id, pgh_context_id, {names})
+        SELECT t.created_at, 'insert', t.id, {rctx}, {base_sql}, 'pending', t.created_at
+        FROM support_supportrequest t WHERE t.id >= %s
+        UNION ALL
+        SELECT t.updated_at, 'update', t.id, {rctx}, {base_sql}, t.status, t.updated_at
+        FROM support_supportrequest t WHERE t.id >= %s AND t.status <> 'pending'""",
+                   [first["support_supportrequest"]] * 2)  # noqa: S608
 
-    i_request = positions["support_supportrequestline"]["request_id"]
-    line_request = {r[0]: r[i_request] for r in rows["support_supportrequestline"]}
-    for table, (at_column, case_column) in TRACKED.items():
-        p, table_rows = positions[table], rows[table]
-        if table == "support_supportrequestline":
-            pairs = [request_of[r[i_request]] for r in table_rows]
-        elif table == "support_supportdecision":
-            i_at, i_req = p[at_column], p["request_id"]
-            pairs = [(r[i_at], request_of[r[i_req]][1]) for r in table_rows]
-        elif table == "support_delivery":
-            i_at, i_line = p[at_column], p["line_id"]
-            pairs = [(r[i_at], request_of[line_request[r[i_line]]][1]) for r in table_rows]
-        else:
-            i_at, i_case = p[at_column], p[case_column]
-            pairs = [(r[i_at], r[i_case]) for r in table_rows]
-        off = offsets[table]
-        out[f"{table}event"] = [
-            f"{at}\tinsert\t{r[0] + off}\t{NULL if case is None else ctx[case]}\t{text}"
-            for r, text, (at, case) in zip(table_rows, lines[table], pairs, strict=True)]
-    return out
+    for table, at, case_sql, join in TRACKED:
+        cols = [c for c in _columns(cursor, f"{table}event") if c not in PGH]
+        select = ", ".join(f"t.{c}" for c in cols)
+        cursor.execute(f"""
+            INSERT INTO {table}event (pgh_created_at, pgh_label, pgh_obj_id, pgh_context_id, {", ".join(cols)})
+            SELECT {at}, 'insert', t.id, {context_id_sql(seed, case_sql)}, {select}
+            FROM {table} t {join} WHERE t.id >= %s""", [first[table]])  # noqa: S608
 
 
 def write_counters(cursor, gen) -> None:
