@@ -1,5 +1,7 @@
 """Vietnamese names in plausible proportions: family name, middle name, given name (in that order)."""
 
+from bisect import bisect
+
 # Family names with rough national shares (%): Nguyễn about 38, Trần 11, Lê 9.5, Phạm 7 ...
 FAMILY_NAMES = [
     ("Nguyễn", 38.0), ("Trần", 11.0), ("Lê", 9.5), ("Phạm", 7.1), ("Hoàng", 4.0), ("Huỳnh", 1.1),
@@ -40,13 +42,20 @@ OTHER_NAMES = ["A Mai", "Tiểu Lan", "Xiao Mei", "Ah Hoa", "Lily", "Mimi", "Na"
 
 
 def weighted(pairs):
-    """(values, cumulative weights) for random.choices(cum_weights=...)."""
+    """(values, cumulative weights) for `draw` (or random.choices(cum_weights=...))."""
     values, cum, total = [], [], 0.0
     for value, weight in pairs:
         total += weight
         values.append(value)
         cum.append(total)
     return values, cum
+
+
+def draw(rng, table):
+    """One value of a `weighted` table: what rng.choices(values, cum_weights=cum)[0] gives, from the
+    same single random() call, without its checks and its list (called millions of times)."""
+    values, cum = table
+    return values[bisect(cum, rng.random() * cum[-1], 0, len(values) - 1)]
 
 
 def ri(rng, a: int, b: int) -> int:

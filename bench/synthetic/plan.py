@@ -7,7 +7,7 @@ import random
 from victims.workflow import Status
 
 from . import names
-from .names import pick1, ri
+from .names import draw, pick1, ri
 
 D = datetime.timedelta
 LAW_53_FROM = datetime.date(2025, 7, 1)
@@ -50,7 +50,7 @@ class Story:
         "case_id", "person_id", "org", "province_id", "home_province_id", "received", "created",
         "path", "closure", "followups", "visits", "supports", "stay", "identified_at", "outcome",
         "sex", "birth", "full_name", "folded", "other_names", "ethnic", "nationality", "long",
-        "children", "duplicate_of", "approver_org", "next_visit_due", "number", "consent_id", "grant",
+        "children", "duplicate_of", "approver_org", "next_visit_due", "consent_id", "grant",
     )
 
 
@@ -81,7 +81,7 @@ class Planner:
         self.missions = [o for o in ref.agencies if o.type == "mission_abroad"]
 
     def pick(self, rng, tab):
-        return rng.choices(tab[0], cum_weights=tab[1])[0]
+        return draw(rng, tab)
 
     def name(self, rng, female: bool, hmong: bool) -> str:
         if hmong:

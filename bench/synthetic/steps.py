@@ -1,16 +1,18 @@
 """The generator's steps: each turns one chunk of stories into rows of its tables.
 
 A step is `step(gen, rng, stories)`; it writes with `gen.table(name).add(...)` and takes ids with
-`gen.ids(name, n)`. To add a kind of record (referrals, hotline contacts), write a step and append
+`gen.ids(name, n)`: chunk-local ids (0, 1, ... in the chunk; a case's id is final), made final when
+the chunk is written, so use them only as values of id columns (and test them with `is None`). To add a kind of record (referrals, hotline contacts), write a step and append
 it to STEPS: the others do not change, and each step has its own random stream, so the data the
 existing steps make for a seed stays the same.
 """
 
 import datetime
+import functools
 
 from victims.workflow import Status
 
-from .names import pick1, ri
+from .names import draw, pick1, ri, weighted
 from .plan import LAW_53_FROM, final_status
 
 D = datetime.timedelta
@@ -31,8 +33,9 @@ def ts(moment: datetime.datetime) -> str:
 def persons_and_cases(gen, rng, stories):
     """Victims (a duplicate is a second person row for the same human), their cases, accompanying
     children and consents."""
-    from accounts.text import fold
-    from victims.matching import match_name, paper_key
+    from victims.matching import paper_key
+
+    fold, match_name = _cached_text()
 
     person, case, child, consent = (gen.table(t) for t in (
         "victims_person", "victims_case", "victims_casechild", "victims_consent"))
@@ -67,10 +70,10 @@ def persons_and_cases(gen, rng, stories):
             if extra not in purposes:
                 purposes.append(extra)
         year_received = s.received.year
-        s.number = gen.next_number(("case", org.id, year_received))
+        number = gen.next_number(("case", org.id, year_received))
         from_day = s.received - D(days=ri(rng, 30, 2000))
         case.add(
-            s.case_id, f"{org.code}-{year_received}-{s.number:05d}", status, ts(changed),
+            s.case_id, number.text(f"{org.code}-{year_received}-{{n:05d}}"), status, ts(changed),
             gen.planner.pick(rng, gen.planner.channels[org.type]), s.received,
             f"{pick1(rng, PLACES)} – {org.code}", destination, purposes,
             "Ép buộc ăn xin" if "other" in purposes else "", pick1(rng, MEANS), pick1(rng, RECRUITMENT),
@@ -98,6 +101,15 @@ def persons_and_cases(gen, rng, stories):
                       child_id)
 
 
+@functools.cache
+def _cached_text():
+    """The folded name and the match key of a name: pure functions of it, and names repeat."""
+    from accounts.text import fold
+    from victims.matching import match_name
+
+    return functools.lru_cache(maxsize=1 << 17)(fold), functools.lru_cache(maxsize=1 << 17)(match_name)
+
+
 def workflow(gen, rng, stories):
     """Status transitions, identification outcomes, closures and a few shares to a social centre
     (each the grant of an accepted referral: see `referrals`)."""
@@ -121,7 +133,7 @@ def workflow(gen, rng, stories):
             reason, at = s.closure
             closure.add(gen.ids("victims_caseclosure", 1), reason, "", at.date(), ts(at), s.case_id,
                         s.org.caseworker_id)
-        if s.consent_id and s.identified_at and rng.random() < 0.012:
+        if s.consent_id is not None and s.identified_at and rng.random() < 0.012:
             centre = gen.ref.of(s.province_id, "social_centre")
             if centre:
                 at = s.identified_at + D(days=1)
@@ -188,7 +200,7 @@ def support(gen, rng, stories):
             number = None if outcome == "rejected" else gen.next_number(("decision", deciding.id, decided_on.year))
             decided_at = datetime.datetime.combine(decided_on, datetime.time(15, ri(rng, 0, 59)))
             decision.add(gen.ids("support_supportdecision", 1), ts(decided_at), decided_on, outcome, "",
-                         decided_on.year, number, f"{number}/QĐ-{deciding.code}" if number else "", "",
+                         decided_on.year, number, number.text(f"{{n}}/QĐ-{deciding.code}") if number else "", "",
                          "not_needed" if number is None else "pending", "", None, deciding.id,
                          deciding.approver_id, request_id, "", "head")
             for line_id, item, aq, aa in approved_lines:
@@ -271,18 +283,17 @@ def referrals(gen, rng, stories):
     from victims.workflow import Status as S
 
     referral = gen.table("victims_referral")
-    services = [code for code, _ in SERVICES]
-    weights = [w for _, w in SERVICES]
+    services = weighted(SERVICES)
     for s in stories:
         if s.grant is not None:
             grant_id, centre, at = s.grant
             sent = at - D(hours=ri(rng, 2, 48))
             referral.add(gen.ids("victims_referral", 1), s.case_id, s.org.id, centre.id, pick1(rng, REFERRAL_REASONS),
-                         rng.choices(services, weights, k=1), "normal", "", ["identity"], "accepted",
+                         [draw(rng, services)], "normal", "", ["identity"], "accepted",
                          s.org.caseworker_id, ts(sent), (sent + D(days=ANSWER_DAYS)).date(), centre.caseworker_id,
                          ts(at), "", None, None, "", grant_id, s.consent_id, "")
             continue
-        if not s.consent_id or not s.identified_at or rng.random() >= 0.04:
+        if s.consent_id is None or not s.identified_at or rng.random() >= 0.04:
             continue
         centre = gen.ref.of(s.province_id, "social_centre")
         if not centre:
@@ -296,7 +307,7 @@ def referrals(gen, rng, stories):
         pending = still_open and (recent or rng.random() < 0.3)
         answered = None if pending else ts(sent + D(days=ri(rng, 1, ANSWER_DAYS)))
         referral.add(gen.ids("victims_referral", 1), s.case_id, s.org.id, centre.id, pick1(rng, REFERRAL_REASONS),
-                     rng.choices(services, weights, k=ri(rng, 1, 2)), "urgent" if rng.random() < 0.15 else "normal",
+                     [draw(rng, services) for _ in range(ri(rng, 1, 2))], "urgent" if rng.random() < 0.15 else "normal",
                      "", ["identity"] if rng.random() < 0.7 else [], "pending" if pending else "declined",
                      s.org.caseworker_id, ts(sent), (sent + D(days=ANSWER_DAYS)).date(),
                      None if pending else centre.caseworker_id, answered,
@@ -321,8 +332,11 @@ CONTACT_SUMMARIES = ["Hỏi về chính sách hỗ trợ nạn nhân", "Người
 CALLER_NOTES = ["Người thân", "Nạn nhân", "Hàng xóm", "Cán bộ thôn", ""]
 
 
+CONTACT_TABLES = {id(pairs): weighted(pairs) for pairs in (CONTACT_CHANNELS, CONTACT_KINDS, *CONTACT_OUTCOMES.values())}
+
+
 def _weighted(rng, pairs):
-    return rng.choices([v for v, _ in pairs], [w for _, w in pairs], k=1)[0]
+    return draw(rng, CONTACT_TABLES[id(pairs)])
 
 
 def contacts(gen, rng, stories):

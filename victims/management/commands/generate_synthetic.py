@@ -17,13 +17,16 @@ class Command(BaseCommand):
         parser.add_argument("--append", action="store_true",
                             help="Add to a database that already holds persons and cases (never deletes).")
         parser.add_argument("--chunk", type=int, default=20000)
+        parser.add_argument("--workers", type=int, default=2,
+                            help="Processes making the chunks while this one copies them (0: all in this "
+                                 "process). The rows do not depend on it.")
         parser.add_argument("--verify", action="store_true", help="Check every foreign key afterwards.")
 
-    def handle(self, *args, persons, seed, append, chunk, verify, **options):
+    def handle(self, *args, persons, seed, append, chunk, workers, verify, **options):
         if settings.SETTINGS_MODULE.endswith("production"):
             raise CommandError("Synthetic data is never generated with production settings.")
         started = time.monotonic()
-        generator = Generator(persons=persons, seed=seed, chunk=chunk, log=self.stdout.write)
+        generator = Generator(persons=persons, seed=seed, chunk=chunk, workers=workers, log=self.stdout.write)
         try:
             counts = generator.run(append=append)
         except RealDataError as error:
