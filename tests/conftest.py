@@ -1,3 +1,5 @@
+import time
+
 import pytest
 from django_otp import DEVICE_ID_SESSION_KEY
 
@@ -54,7 +56,43 @@ def celery_worker_live(django_db_setup):
 
     with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING",
                       shutdown_timeout=10) as worker:
-        yield worker
+        LIVE_WORKER["running"] = True
+        try:
+            yield worker
+        finally:
+            LIVE_WORKER["running"] = False
+
+
+LIVE_WORKER = {"running": False}
+
+
+def _worker_busy() -> bool:
+    from celery.worker import state
+
+    from config.celery import app
+
+    if state.active_requests or state.reserved_requests:
+        return True
+    with app.connection_for_read() as connection:  # Redis: the queue is a list, gone when empty
+        return connection.default_channel.client.llen(app.conf.task_default_queue) > 0
+
+
+@pytest.fixture(autouse=True)
+def _live_worker_done_before_the_flush(request):
+    """A transactional test's tasks (a webhook fan-out, a PDF) run on the session's live worker; one
+    still writing while pytest-django truncates the tables deadlocked the flush. Set up after the
+    database fixture, so this waits before its teardown."""
+    marker = request.node.get_closest_marker("django_db")
+    if not marker or not (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")
+    yield
+    if not LIVE_WORKER["running"]:
+        return
+    deadline = time.monotonic() + 60
+    while _worker_busy() and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 

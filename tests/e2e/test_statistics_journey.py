@@ -41,11 +41,15 @@ def test_the_analyst_filters_follows_a_chart_and_downloads(signed_in_page, tmp_p
     page.get_by_test_id("apply-filters").click()
     expect(page).to_have_url(re.compile(rf"/thong-ke/\?period=year-2025&.*province={world.ls.pk}&"))
     expect(page.get_by_test_id("period-label")).to_contain_text("01/01/2025 – 31/12/2025")
-    expect(page.locator("#chart-channel")).to_be_visible()
+    # The channels are all small figures for the ministry: a note instead of an empty chart. The
+    # activities have figures to draw.
+    expect(page.get_by_test_id("chart-hidden-channel")).to_be_visible()
+    expect(page.locator("#chart-channel")).to_have_count(0)
+    expect(page.locator("#chart-activities")).to_be_visible()
 
-    page.get_by_test_id("chart-link-channel").click()
-    expect(page).to_have_url(re.compile(rf"/thong-ke/\?period=year-2025&.*province={world.ls.pk}&.*#data-channel$"))
-    expect(page.locator("#data-channel")).to_be_in_viewport()
+    page.get_by_test_id("chart-link-activities").click()
+    expect(page).to_have_url(re.compile(rf"/thong-ke/\?period=year-2025&.*province={world.ls.pk}&.*#data-activities$"))
+    expect(page.locator("#data-activities")).to_be_in_viewport()
     channel = page_table(page, "channel")
     summary = page_table(page, "summary")
     assert ("Được tiếp nhận ở nhiều tỉnh", ["0"]) in summary  # within Lạng Sơn alone
