@@ -40,6 +40,8 @@ def test_a_report_goes_up_and_the_ministry_downloads_the_national_report(
 
     # The department's approver finds the draft on the home page, writes the narrative and submits.
     approver = signed_in_page(world.users["department_approver"])
+    asked = []  # signing and submitting cannot be undone: the page asks first
+    approver.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     approver.goto("/")
     approver.get_by_test_id("reports-waiting").get_by_role("link", name=re.compile("Báo cáo năm")).click()
     expect(approver.get_by_test_id("report-status")).to_have_text("Dự thảo")
@@ -50,6 +52,7 @@ def test_a_report_goes_up_and_the_ministry_downloads_the_national_report(
     expect(approver.get_by_text("Đã lưu phần đánh giá.")).to_be_visible()
     approver.get_by_role("button", name="Ký và gửi lên Bộ").click()
     expect(approver.get_by_test_id("report-status")).to_have_text("Đã gửi")
+    assert asked == ["Ký và gửi báo cáo lên Bộ? Số liệu và tệp được giữ nguyên như hiện tại."]
     report_url = approver.url
 
     # The ministry sees it submitted after the due date (15/12/2025: late), a province without a
