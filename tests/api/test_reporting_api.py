@@ -54,6 +54,15 @@ def test_statistics_are_the_dashboards_published_cells(world):
                 (None if hidden else value, text, hidden) for value, text, hidden in expected.cells]
 
 
+def test_a_statistics_call_is_in_the_access_log_with_the_client(world):
+    client, _token, secret = make_token(world.agencies["SYT-LS"], role=Role.STATISTICIAN)
+    assert api_for(secret).get("/api/v1/statistics/", {"period": "year-2025"}).status_code == 200
+    row = AccessLog.objects.get(action="api.statistics.list")
+    assert (row.user_id, row.agency_id) == (client.user_id, world.agencies["SYT-LS"].pk)
+    assert (row.object_type, row.object_id) == ("accounts.administrativeunit",
+                                                str(world.agencies["SYT-LS"].jurisdiction_id))
+
+
 def test_statistics_refuse_bad_filters_with_field_errors(world):
     _client, _token, secret = make_token(world.agencies["SYT-LS"], role=Role.STATISTICIAN)
     response = api_for(secret).get("/api/v1/statistics/", {"period": "custom", "start": "31/02/2025x"})
