@@ -108,10 +108,10 @@ class Report(models.Model):
         """Submitted after the due date, or not submitted and the due date has passed."""
         if self.due_on is None:
             return False
-        if self.submitted_at is not None:
-            return self.submitted_at.date() > self.due_on
         from django.utils import timezone
 
+        if self.submitted_at is not None:  # the local day (UTC+7): 01:00 on the 16th is late
+            return timezone.localtime(self.submitted_at).date() > self.due_on
         return (today or timezone.localdate()) > self.due_on
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.roles import Action
 from support.working_days import add_working_days
@@ -42,7 +42,7 @@ def test_a_referral_waits_with_a_working_day_deadline_and_shares_nothing_before_
     settings.REFERRAL_ANSWER_WORKING_DAYS = 4
     referral = send(w)
     assert referral.status == ReferralStatus.PENDING
-    assert referral.due_on == add_working_days(referral.sent_at.date(), 4)
+    assert referral.due_on == add_working_days(timezone.localtime(referral.sent_at).date(), 4)  # local day
     assert referral.consent == Consent.objects.visible_to(w.sender, Action.CASE_VIEW).get()
     assert not visible(w.receiver, w.case)
     # the receiver's inbox holds the referral row, never the case
