@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "support",
     "facilities",
     "reporting",
+    "imports",
 ]
 
 MIDDLEWARE = [
