@@ -63,6 +63,8 @@ class Action(models.TextChoices):
     REPORT_PREPARE = "report.prepare", _("Prepare the province's periodic reports")
     REPORT_SUBMIT = "report.submit", _("Sign and submit the province's periodic reports")
     REPORT_REVIEW = "report.review", _("Accept or return provincial reports and build the national report")
+    # Existing registers brought in (imports): rows are written through the caseworker's own services.
+    RECORDS_IMPORT = "records.import", _("Import the agency's existing registers")
 
 
 # The sensitive parts that were one with identity before referrals shared them part by part: every
@@ -77,7 +79,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         Action.CASE_VERIFY, Action.CASE_GRANT, Action.SUPPORT_REQUEST,
         Action.SUPPORT_VIEW, Action.SUPPORT_DELIVER,
         Action.FACILITY_VIEW, Action.FACILITY_VIEW_ADDRESS, Action.STAY_MANAGE, Action.ACTIVITY_RECORD,
-        Action.CONTACT_VIEW, Action.CONTACT_RECORD,
+        Action.CONTACT_VIEW, Action.CONTACT_RECORD, Action.RECORDS_IMPORT,
     }),
     Role.APPROVER: frozenset({
         Action.CASE_VIEW, Action.CASE_VIEW_IDENTITY, *IDENTITY_PARTS, Action.SUPPORT_DECIDE,

@@ -91,6 +91,7 @@ class ImportedRecord(models.Model):
 
     agency = models.ForeignKey(Agency, models.PROTECT, related_name="+", verbose_name=_("agency"))
     kind = models.CharField(_("kind"), max_length=20)
+    register_number = models.CharField(_("register number"), max_length=100)
     reference = models.CharField(_("reference"), max_length=120)
     fingerprint = models.CharField(max_length=64)
     created_by_batch = models.ForeignKey(
@@ -116,7 +117,10 @@ class ImportedRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["agency", "kind", "reference"], name="imported_record_reference_unique"),
         ]
-        indexes = [models.Index(fields=["content_type", "object_id"], name="imported_record_object")]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="imported_record_object"),
+            models.Index(fields=["agency", "register_number"], name="imported_record_register"),
+        ]
 
     def __str__(self):
         return f"{self.kind} {self.reference}"

@@ -202,12 +202,15 @@ def case_register_reception(
     full_name: str, sex: str = Sex.UNKNOWN, date_of_birth: datetime.date | None = None,
     birth_year: int | None = None, reception_place: str = "",
     reception_province: AdministrativeUnit | None = None, immediate_needs: str = "",
-    idempotency_key: str = "",
+    idempotency_key: str = "", person: Person | None = None,
 ) -> Case:
     """Register a reception (tiếp nhận) for the user's agency: a new person and a new case.
 
     `idempotency_key` is the reception form's one-time token: submitting the same form twice returns
     the case the first submission created, and never makes a second one.
+
+    `person`: a person already registered (an import found her by the same identity paper): the new
+    case is hers, and the identity given here is not written over hers.
     """
     key = _text(idempotency_key, "idempotency_key", INTAKE_KEY_MAX_LENGTH)
     if key and (existing := _case_for_intake_key(user, key)):
@@ -217,7 +220,7 @@ def case_register_reception(
             user=user, agency=agency, key=key, reception_channel=reception_channel,
             received_on=received_on, full_name=full_name, sex=sex, date_of_birth=date_of_birth,
             birth_year=birth_year, reception_place=reception_place,
-            reception_province=reception_province, immediate_needs=immediate_needs,
+            reception_province=reception_province, immediate_needs=immediate_needs, person=person,
         )
     except IntegrityError:
         # A concurrent submission of the same form won the unique intake key.
@@ -226,21 +229,24 @@ def case_register_reception(
         raise
 
 
-def _register_reception(*, user, agency, key, received_on, **fields) -> Case:
+def _register_reception(*, user, agency, key, received_on, person=None, **fields) -> Case:
     with transaction.atomic(), history_context(user):
         acting_membership_for(user, agency, Action.CASE_CREATE)
         errors = FieldErrors()
-        person = Person(
-            full_name=fields["full_name"], sex=fields["sex"], date_of_birth=fields["date_of_birth"],
-            birth_year=fields["birth_year"], created_by=user,
-        )
+        known = person is not None
+        if not known:
+            person = Person(
+                full_name=fields["full_name"], sex=fields["sex"], date_of_birth=fields["date_of_birth"],
+                birth_year=fields["birth_year"], created_by=user,
+            )
         case = Case(
             case_number="-", receiving_agency=agency, owning_agency=agency, status=Status.RECEIVED,
             reception_channel=fields["reception_channel"], received_on=received_on,
             reception_place=fields["reception_place"], reception_province=fields["reception_province"],
             immediate_needs=fields["immediate_needs"], intake_key=key, created_by=user,
         )
-        errors.clean(person)
+        if not known:
+            errors.clean(person)
         errors.clean(case, exclude=["person", "case_number"])
         if not errors.errors.get("date_of_birth") and not errors.errors.get("birth_year"):
             _check_birth_before_reception(errors, person, received_on)
@@ -250,13 +256,15 @@ def _register_reception(*, user, agency, key, received_on, **fields) -> Case:
         # The counter lock orders concurrent submissions: the loser sees the winner's case here.
         if key and (existing := _case_for_intake_key(user, key)):
             return existing
-        person.save()
+        if not known:
+            person.save()
         case.person = person
         case.province_id = _scoping_province_id(person, agency)
         case.save()
         if not Case.objects.visible_to(user, Action.CASE_VIEW).filter(pk=case.pk).exists():
             raise Http404("No case matches the given query.")
-        _propose_duplicates(user, person)
+        if not known:
+            _propose_duplicates(user, person)
         return case
 
 

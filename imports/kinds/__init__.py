@@ -1,4 +1,14 @@
 """The kinds of register rows an import reads: one module per kind, one sheet per kind in the template.
 
-`KINDS` is the order rows are written in: a reception first, then what hangs off it.
+`kinds()` is the order rows are written in: a reception first, then what hangs off it.
 """
+
+
+def kinds():
+    from .reception import ChildKind, ReceptionKind
+
+    return [ReceptionKind(), ChildKind()]
+
+
+def kind(code: str):
+    return next(k for k in kinds() if k.code == code)
