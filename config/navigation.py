@@ -38,6 +38,7 @@ ITEMS = [
     NavItem(_("Periodic reports"), "reporting:report_list", "file-earmark-text", "report.review"),
     NavItem(_("Possible duplicates"), "victims:duplicate_queue", "people", "person.merge"),
     NavItem(_("Contact log"), "victims:contact_list", "telephone", "contact.view"),
+    NavItem(_("Import registers"), "imports:list", "upload", "records.import"),
     NavItem(_("Administrative units"), "accounts:admin_units", "geo-alt"),
     NavItem(_("Locked accounts"), "accounts:account_locks", "person-lock", "agency.manage"),
     NavItem(_("API clients"), "accounts:api_clients", "plug", "agency.manage"),

@@ -21,6 +21,7 @@ urlpatterns = [
     path("co-so/", include("facilities.urls")),
     path("ho-tro/", include("support.urls")),
     path("thong-ke/", include("reporting.urls")),
+    path("nhap-du-lieu/", include("imports.urls")),
     path("api/", include("config.api.urls")),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -24,6 +24,10 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.actor import act_as
+from accounts.roles import Action
+from victims.services import acting_membership_for
+
 from .geography import PlaceResolver
 from .kinds import kinds
 from .kinds.base import ImportContext, Kind, RowError
@@ -83,8 +87,11 @@ class Run:
     def __init__(self, batch: ImportBatch, *, dry_run: bool, progress: Callable[[int, int], None] | None = None):
         self.batch = batch
         self.kinds = kinds()
+        user = batch.confirmed_by if not dry_run and batch.confirmed_by_id else batch.created_by
+        # The run acts as that user in the batch's agency only (least privilege, as in a request).
+        act_as(user, acting_membership_for(user, batch.agency, Action.RECORDS_IMPORT))
         self.ctx = ImportContext(
-            user=batch.confirmed_by if not dry_run and batch.confirmed_by_id else batch.created_by,
+            user=user,
             agency=batch.agency, batch=batch, places=PlaceResolver(), dry_run=dry_run,
             today=timezone.localdate(),
         )

@@ -16,6 +16,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.text import fold
@@ -175,10 +177,13 @@ DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
 
 
 def _choice_lookup(column: Column) -> dict[str, str]:
+    """Labels in every language of the site (a register filled from the English template reads too)."""
     lookup = {}
-    for code, label in column.choices():
-        lookup[fold(str(label))] = code
-        lookup[fold(str(code))] = code
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for code, label in column.choices():
+                lookup.setdefault(fold(str(label)), code)
+                lookup.setdefault(fold(str(code)), code)
     return lookup
 
 

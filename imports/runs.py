@@ -3,6 +3,7 @@ it goes, the result (counts, errors by row and column, places to pick, duplicate
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,10 +45,10 @@ def check_batch(batch_id: int) -> None:
     if batch.status not in (ImportStatus.QUEUED, ImportStatus.VALIDATING):
         return  # a redelivered message after the check finished
     ImportBatch.objects.filter(pk=batch_id).update(status=ImportStatus.VALIDATING)
-    run = Run(batch, dry_run=True, progress=_progress(batch_id))
     try:
+        run = Run(batch, dry_run=True, progress=_progress(batch_id))
         run()
-    except FileError as error:
+    except (FileError, PermissionDenied) as error:
         _fail(batch, str(error))
         return
     batch.refresh_from_db(fields=["rows_total", "rows_done"])
@@ -59,10 +60,10 @@ def import_batch(batch_id: int) -> None:
     batch = ImportBatch.objects.select_related("agency", "created_by", "confirmed_by").get(pk=batch_id)
     if batch.status != ImportStatus.IMPORTING:
         return
-    run = Run(batch, dry_run=False, progress=_progress(batch_id))
     try:
+        run = Run(batch, dry_run=False, progress=_progress(batch_id))
         run()
-    except FileError as error:
+    except (FileError, PermissionDenied) as error:
         _fail(batch, str(error))
         return
     except Exception:
@@ -71,3 +72,6 @@ def import_batch(batch_id: int) -> None:
         raise
     batch.refresh_from_db(fields=["rows_total", "rows_done"])
     _finish(batch, run, ImportStatus.IMPORTED, imported_at=timezone.now())
+    # The rows are in the case files now (each record keeps its own cells): the uploaded register,
+    # a second copy of every name in it, is not kept. Its fingerprint stays on the batch.
+    batch.file.delete(save=True)

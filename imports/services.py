@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from accounts.formviews import history_context
 from accounts.roles import Action
-from victims.scoping import memberships_allowing
 from victims.services import acting_membership_for
 
 from .kinds import kind as kind_for
@@ -34,8 +33,9 @@ def _queue(task, batch_id: int) -> None:
     transaction.on_commit(lambda: task.delay(batch_id))
 
 
-def import_upload(*, user, agency, file) -> ImportBatch:
-    """Store an uploaded register and queue its check (nothing is written to case files yet)."""
+def import_upload(*, user, agency, file, queue: bool = True) -> ImportBatch:
+    """Store an uploaded register and queue its check (nothing is written to case files yet).
+    `queue=False`: the caller runs the check itself (the import_records command)."""
     from .tasks import check_import
 
     acting_membership_for(user, agency, Action.RECORDS_IMPORT)
@@ -53,38 +53,42 @@ def import_upload(*, user, agency, file) -> ImportBatch:
         batch = ImportBatch(agency=agency, created_by=user, file_name=name[:255], file_sha256=digest.hexdigest())
         batch.file.save(name, file, save=False)
         batch.save()
-        _queue(check_import, batch.pk)
+        if queue:
+            _queue(check_import, batch.pk)
     return batch
 
 
-def batches_for(user):
-    """The imports of the agencies where the user may import (newest first)."""
-    agencies = memberships_allowing(user, Action.RECORDS_IMPORT).values("agency_id")
-    return ImportBatch.objects.filter(agency_id__in=agencies).select_related("agency", "created_by")
+def batches_for(actor):
+    """The imports of the acting agency, when its role may import (newest first); none otherwise."""
+    if actor is None or not actor.can(Action.RECORDS_IMPORT):
+        return ImportBatch.objects.none()
+    return ImportBatch.objects.filter(agency_id=actor.agency_id).select_related("agency", "created_by")
 
 
-def batch_get(user, pk) -> ImportBatch:
+def batch_get(actor, pk) -> ImportBatch:
     try:
-        return batches_for(user).get(pk=pk)
+        return batches_for(actor).get(pk=pk)
     except (ImportBatch.DoesNotExist, ValueError, TypeError):
         raise Http404("No import matches the given query.") from None
 
 
-def _lock(user, batch) -> ImportBatch:
-    batch = batches_for(user).select_for_update(of=("self",)).filter(pk=getattr(batch, "pk", batch)).first()
+def _lock(actor, batch) -> ImportBatch:
+    batch = batches_for(actor).select_for_update(of=("self",)).filter(pk=getattr(batch, "pk", batch)).first()
     if batch is None:
         raise Http404("No import matches the given query.")
     return batch
 
 
-def import_pick_places(*, user, batch, picks: dict[str, int]) -> ImportBatch:
+def import_pick_places(*, actor, batch, picks: dict[str, int]) -> ImportBatch:
     """The user picked the current unit of old places the mapping could not decide: check again."""
     from .tasks import check_import
 
     with transaction.atomic():
-        batch = _lock(user, batch)
-        if batch.status != ImportStatus.VALIDATED:
+        batch = _lock(actor, batch)
+        if batch.status != ImportStatus.VALIDATED or not batch.ambiguities:
             raise ValidationError(_("Places are picked after the check and before the import."))
+        if not picks:
+            raise ValidationError(_("Pick the current unit of every place listed."))
         allowed = {item["key"]: {pk for pk, _name in item["candidates"]} for item in batch.ambiguities}
         for key, unit_id in picks.items():
             if key not in allowed or int(unit_id) not in allowed[key]:
@@ -96,12 +100,13 @@ def import_pick_places(*, user, batch, picks: dict[str, int]) -> ImportBatch:
     return batch
 
 
-def import_confirm(*, user, batch) -> ImportBatch:
+def import_confirm(*, actor, batch) -> ImportBatch:
     """Import the rows the check found valid (the others are listed and left out). Once."""
     from .tasks import run_import
 
     with transaction.atomic():
-        batch = _lock(user, batch)
+        batch = _lock(actor, batch)
+        user = actor.user
         acting_membership_for(user, batch.agency, Action.RECORDS_IMPORT)
         if batch.status == ImportStatus.IMPORTING or batch.status == ImportStatus.IMPORTED:
             return batch  # a second click, or a second tab
@@ -128,10 +133,11 @@ def undo_blockers(batch: ImportBatch) -> list[str]:
     return sorted(blockers)
 
 
-def import_undo(*, user, batch) -> ImportBatch:
+def import_undo(*, actor, batch) -> ImportBatch:
     """Remove every record this import created, if no one has changed any of them since."""
+    user = actor.user
     with transaction.atomic(), history_context(user):
-        batch = _lock(user, batch)
+        batch = _lock(actor, batch)
         acting_membership_for(user, batch.agency, Action.RECORDS_IMPORT)
         if batch.status == ImportStatus.UNDONE:
             return batch

@@ -138,6 +138,9 @@ IDS = {
     "reporting:activity_edit": lambda f: {"pk": f.case.pk},  # no victim data; any id
     # Periodic reports hold aggregates only (no victim data); any id
     "reporting:report_run_download": lambda f: {"pk": f.case.pk, "fmt": "pdf"},
+    # An import names no case (its pages answer 404 for an id that is no import of the reader's agency).
+    "imports:template_kind": lambda f: {"kind": "reception"},
+    "imports:": lambda f: {"pk": f.case.pk},
     "reporting:report_": lambda f: {"pk": f.case.pk},
     "facilities:": lambda f: {"pk": f.facility.pk},
 }
