@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from imports.kinds.base import ImportContext, RowError
@@ -99,6 +100,15 @@ def test_a_register_line_is_a_delivery_under_its_paper_decision(ls, case):
     assert decision.decided_by == ls.caseworker  # who recorded it; the paper decided
     event = Delivery.pgh_event_model.objects.get(pgh_obj_id=delivery.pk, pgh_label="insert")
     assert event.pgh_context.metadata["user"] == ls.caseworker.pk  # history says who imported it
+
+
+def test_the_request_page_shows_the_paper_decision_and_who_recorded_it(ls, case, signed_in):
+    request = write(ls, case).line.request
+    page = signed_in(ls.caseworker).get(reverse("support:request_detail", args=[request.pk])).content.decode()
+    assert 'data-testid="decision-number">12/QĐ-TTCTXH<' in page
+    paper = page.split('data-testid="decision-paper">', 1)[1].split("</dd>", 1)[0]
+    assert ls.centre.name in paper and "Vi Thị Lan" in paper
+    assert 'data-testid="decision-signing"' not in page and 'data-testid="decision-download"' not in page
 
 
 def test_statistics_count_it_like_a_delivery_recorded_in_the_system(ls, case):
