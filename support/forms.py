@@ -232,3 +232,37 @@ class RepaymentForm(forms.Form):
     paid_on = _date_field(_("Paid on"))
     amount = forms.IntegerField(label=_("Amount (VND)"), min_value=1, widget=forms.NumberInput(attrs=MONEY_ATTRS))
     note = forms.CharField(label=_("Note"), max_length=255, required=False)
+
+
+def item_choices() -> list[tuple[str, str]]:
+    """Every entitlement item across policy versions, by its Vietnamese name: (code, name). An item
+    renamed in a later version is listed under each name; the version is chosen later, by the date."""
+    from .models import EntitlementItem
+
+    rows = EntitlementItem.objects.order_by("regime", "sort_order", "code", "-version__valid_from")
+    seen: set[tuple[str, str]] = set()
+    choices = []
+    for code, name in rows.values_list("code", "name_vi"):
+        if (code, name) not in seen:
+            seen.add((code, name))
+            choices.append((code, name))
+    return choices
+
+
+class HistoricalDeliveryForm(forms.Form):
+    """A line of an agency's register of support given before the system (imports): what was given,
+    when and how, under which paper decision. The service checks the rules."""
+
+    item = forms.ChoiceField(label=_("Item"))
+    delivered_on = _date_field(_("Date"))
+    method = forms.ChoiceField(label=_("How"), choices=DeliveryMethod.choices)
+    quantity = forms.IntegerField(label=_("Quantity delivered"), min_value=1, required=False)
+    amount = forms.IntegerField(label=_("Amount paid (VND)"), min_value=0, required=False)
+    decision_number = forms.CharField(label=_("Decision number"), max_length=60)
+    decision_date = _date_field(_("Decision date"), required=False)
+    in_facility_stay = forms.BooleanField(label=_("staying in a support facility"), required=False)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].choices = item_choices()

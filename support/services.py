@@ -660,6 +660,10 @@ def decision_requeue_pdf(*, user: User, decision: SupportDecision) -> SupportDec
             raise Http404("No decision matches the given query.") from None
         if decision.outcome == DecisionOutcome.REJECTED:
             raise ValidationError({"__all__": ValidationError(_("A rejection has no decision document."))})
+        if decision.recorded_from_register:
+            raise ValidationError({"__all__": ValidationError(
+                _("This decision was taken on paper: its document is the paper one."), code="paper",
+            )})
         if decision.pdf_status == PdfStatus.PENDING:
             return decision
         decision.pdf_status = PdfStatus.PENDING
@@ -760,6 +764,186 @@ def _record_delivery(*, user, agency, line, delivered_on, method, quantity, amou
         delivery.receipt_scan = receipt_scan
     delivery.save()
     return delivery
+
+
+# ---------------------------------------------------------------------------------------------
+# Support given before the system, from an agency's register (imports)
+# ---------------------------------------------------------------------------------------------
+
+# Errors of the request and decision helpers on a line ("lines.<n>[.<field>]") -> this service's arguments.
+_LINE_FIELDS = {"quantity": "quantity", "approved_quantity": "quantity", "unit_amount": "amount", "amount": "amount",
+                "approved_amount": "amount", "note": "note"}
+# Errors on the line as a whole that are about how much, not about which item.
+_LINE_CODES = {"amount_limit": "amount", "limit": "quantity", "one_off": "quantity"}
+
+
+def _historical_key(key: str, code: str | None, date_key: str) -> str:
+    if key in ("application_date", "decision_date"):
+        return date_key
+    if key in ("lines", "line", "person"):
+        return "item_code"
+    if key.startswith("lines."):
+        field = key.split(".", 2)[2] if key.count(".") >= 2 else ""
+        return _LINE_FIELDS.get(field, "amount") if field else _LINE_CODES.get(code, "item_code")
+    return key
+
+
+def _historical_errors(error: ValidationError, date_key: str) -> ValidationError:
+    if not hasattr(error, "error_dict"):
+        return error
+    renamed: dict[str, list] = {}
+    for key, errors in error.error_dict.items():
+        for item_error in errors:
+            renamed.setdefault(_historical_key(key, item_error.code, date_key), []).append(item_error)
+    return ValidationError(renamed)
+
+
+def support_record_historical_delivery(
+    *, user: User, agency: Agency, case: Case, item_code: str, delivered_on: datetime.date, method: str,
+    decision_number: str, decision_date: datetime.date | None = None, quantity: int | None = None,
+    amount: int | None = None, in_facility_stay: bool = False, note: str = "",
+) -> Delivery:
+    """Record support given to the victim of a case under a paper decision, as an agency's register
+    writes it: the request, its approved line and the delivery, in one transaction.
+
+    The rules are the UI's: the request goes through the same path (eligibility, the version in force
+    on the decision date, or the delivery date without one, amounts of the policy and the province,
+    limits per person, scope of the case), then the delivery through `_record_delivery`. Only the
+    authority differs: the paper decision written in the register, so nobody decides in the system
+    (the importing user is not made to decide their own request). The decision keeps the paper's
+    number and is marked `recorded_from_register`; it takes no number from the agency's register and
+    has no document rendered. Errors are keyed by this function's arguments.
+    """
+    date_key = "decision_date" if decision_date else "delivered_on"
+    try:
+        with transaction.atomic(), history_context(user):
+            return _record_historical(
+                user=user, agency=agency, case=case, item_code=item_code, delivered_on=delivered_on, method=method,
+                decision_number=decision_number, decision_date=decision_date, quantity=quantity, amount=amount,
+                in_facility_stay=in_facility_stay, note=note,
+            )
+    except ValidationError as error:
+        raise _historical_errors(error, date_key) from None
+
+
+def _record_historical(*, user, agency, case, item_code, delivered_on, method, decision_number, decision_date,
+                       quantity, amount, in_facility_stay, note) -> Delivery:
+    acting_membership_for(user, agency, Action.SUPPORT_DELIVER)
+    case = case_lock(user, case, Action.SUPPORT_DELIVER)
+    errors = FieldErrors()
+    decision_number = _text(decision_number, "decision_number", 60)
+    if not decision_number:
+        errors.add("decision_number", _("Enter the number of the paper decision the support was given under."),
+                   code="required")
+    if delivered_on is None:
+        errors.add("delivered_on", _("Enter the date."), code="required")
+    if not item_code:
+        errors.add("item_code", _("Choose an item of the support policy."), code="required")
+    errors.raise_if_any()
+    decided_on = decision_date or delivered_on
+    version = version_in_force(decided_on, case.province)
+    if version is None:
+        raise ValidationError({"decision_date": ValidationError(
+            _("No support policy is in force on %(date)s."), code="no_version", params={"date": _date(decided_on)},
+        )})
+    item = EntitlementItem.objects.select_related("version").filter(version=version, code=item_code).first()
+    if item is None:
+        known = EntitlementItem.objects.filter(code=item_code).order_by("-version__valid_from").first()
+        if known is None:
+            raise ValidationError({"item_code": ValidationError(
+                _("Choose an item of the support policy."), code="invalid",
+            )})
+        raise ValidationError({"item_code": ValidationError(
+            _("%(item)s is not part of %(version)s, the policy in force on %(date)s."), code="wrong_version",
+            params={"item": known.name, "version": version.short_name, "date": _date(decided_on)},
+        )})
+    quantity = quantity or 1
+    unit_amount = None
+    priced = item.unit != Unit.ACTUAL_COST and amounts_for([item], case.province, decided_on)[item.pk] is not None
+    if priced and amount is not None:
+        unit_amount = -(-amount // quantity)  # rounded up: the check against the policy amount stays strict
+    [request] = _create_requests(
+        user=user, agency=agency, case=case, person=case.person, application_date=decided_on,
+        lines=[LineInput(item=item, quantity=quantity, unit_amount=unit_amount, amount=amount)], documents=[],
+        in_facility_stay=in_facility_stay, note="", supersedes=None, key="",
+    )
+    line = request.lines.select_related("item").get()
+    paid = line.amount if amount is None else amount
+    if paid == line.amount:
+        given = LineDecisionInput(decision=LineDecision.APPROVE)
+    else:  # the amount paid, rounded down from the request's amount per unit
+        given = LineDecisionInput(decision=LineDecision.PARTLY, approved_quantity=quantity, approved_amount=paid,
+                                  reason=gettext("As given under the paper decision."))
+    errors = FieldErrors()
+    _decide_line(errors, line, given, request)
+    errors.raise_if_any()
+    line.save(update_fields=["status", "approved_quantity", "approved_amount", "decision_reason"])
+    outcome = DecisionOutcome.APPROVED if line.status == LineStatus.APPROVED else DecisionOutcome.PARTLY_APPROVED
+    SupportDecision.objects.create(
+        request=request, agency=request.deciding_agency, decided_by=user, decision_date=decided_on,
+        outcome=outcome, year=decided_on.year, document_number=decision_number, pdf_status=PdfStatus.NOT_NEEDED,
+        recorded_from_register=True,
+    )
+    request.status = outcome
+    request.save(update_fields=["status", "updated_at"])
+    return _record_delivery(
+        user=user, agency=agency, line=line, delivered_on=delivered_on, method=method, quantity=quantity,
+        amount=amount or 0, delivered_by_name="", receipt_number="", receipt_scan=None, note=note, key="",
+    )
+
+
+def _historical_parts(delivery: Delivery):
+    line = delivery.line
+    request = line.request
+    return line, request, getattr(request, "decision", None)
+
+
+def support_historical_delivery_changed_since(delivery: Delivery, when: datetime.datetime) -> bool:
+    """Whether anything of what `support_record_historical_delivery` wrote changed after `when`: the
+    delivery, its line, request or decision edited, another delivery against the line, a request
+    superseding the decision."""
+    line, request, decision = _historical_parts(delivery)
+    if request.updated_at > when or line.deliveries.exclude(pk=delivery.pk).exists():
+        return True
+    if SupportRequest.objects.filter(supersedes=request).exists():
+        return True
+    edited = [(Delivery, delivery.pk), (SupportRequestLine, line.pk), (SupportRequest, request.pk)]
+    if decision is not None:
+        edited.append((SupportDecision, decision.pk))
+    return any(
+        model.pgh_event_model.objects.filter(pgh_obj_id=pk, pgh_created_at__gt=when, pgh_label="update").exists()
+        for model, pk in edited
+    )
+
+
+def support_historical_delivery_undo(*, user: User, delivery: Delivery) -> None:
+    """Remove what `support_record_historical_delivery` wrote: the delivery, the decision, the line and
+    the request (history records the deletions). Refused for support recorded in the system, and
+    once another delivery or request hangs off it."""
+    with transaction.atomic(), history_context(user):
+        try:
+            delivery = (
+                Delivery.objects.visible_to(user, Action.SUPPORT_DELIVER).select_for_update(of=("self",))
+                .select_related("line__request__decision").get(pk=delivery.pk)
+            )
+        except Delivery.DoesNotExist:
+            raise Http404("No delivery matches the given query.") from None
+        line, request, decision = _historical_parts(delivery)
+        request = SupportRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
+        if decision is None or not decision.recorded_from_register:
+            raise ValidationError({"__all__": ValidationError(
+                _("Only support recorded from a register can be removed this way."), code="not_from_register",
+            )})
+        if (Delivery.objects.filter(line__request=request).exclude(pk=delivery.pk).exists()
+                or SupportRequest.objects.filter(supersedes=request).exists()):
+            raise ValidationError({"__all__": ValidationError(
+                _("Other support has been recorded against this decision since; it cannot be removed."),
+                code="changed",
+            )})
+        delivery.delete()
+        decision.delete()
+        request.lines.all().delete()
+        request.delete()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -933,6 +1117,6 @@ def policy_version_copy(
 __all__ = [
     "DocumentInput", "LineDecisionInput", "LineInput", "Usage", "can_decide", "decision_requeue_pdf",
     "delivery_record", "document_number", "loan_create", "support_request_check", "loan_repayment_record", "loan_update_status",
-    "policy_version_copy",
-    "quantity_limit", "remaining_for", "support_request_create", "support_request_decide", "usage_for",
+    "policy_version_copy", "support_historical_delivery_changed_since", "support_historical_delivery_undo",
+    "support_record_historical_delivery", "quantity_limit", "remaining_for", "support_request_create", "support_request_decide", "usage_for",
 ]

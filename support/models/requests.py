@@ -234,6 +234,12 @@ class SupportDecision(CleanTextModel):
         _("signs as"), max_length=10, choices=SigningAuthority.choices, default=SigningAuthority.HEAD,
     )
     signer_title = models.CharField(_("title of the signer"), max_length=120, blank=True)
+    # A decision taken on paper before the system (an agency's register imported): its number is
+    # the paper's (`document_number`, no `number` from the agency's register), `decided_by` is the
+    # user who recorded it, and it has no document rendered by the system.
+    recorded_from_register = models.BooleanField(
+        _("paper decision recorded from a register"), default=False, editable=False,
+    )
     pdf = models.FileField(_("decision document"), upload_to=decision_upload_to, blank=True, max_length=200)
     pdf_status = models.CharField(
         _("document status"), max_length=20, choices=PdfStatus.choices, default=PdfStatus.NOT_NEEDED,
