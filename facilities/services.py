@@ -142,16 +142,41 @@ def _services_error(errors: FieldErrors, field: str, facility: Facility, service
                    code="outside_scope", services=labels)
 
 
-def _capacity_error(errors: FieldErrors, facility: Facility, day, needed: int):
-    free = capacity_on(facility, day) - _occupied(facility)
-    if needed > free:
-        errors.add("persons", _("Not enough free beds in %(facility)s: %(free)s free, %(needed)s needed."),
-                   code="capacity", facility=facility.name, free=max(free, 0), needed=needed)
+def _occupied_on(facility: Facility, day) -> int:
+    """Residents on `day`: admitted by then and not yet discharged (a discharge frees the bed that day)."""
+    return Stay.objects.filter(facility=facility, admitted_on__lte=day).filter(
+        Q(discharged_on__isnull=True) | Q(discharged_on__gt=day)
+    ).count()
+
+
+def _capacity_error(errors: FieldErrors, facility: Facility, day, needed: int, until=None):
+    """Beds are counted on every day the new stays take one, from `day` to `until` (today for a stay
+    that goes on): an admission recorded afterwards (a register's history) is checked against the
+    licence and the residents of those days, not of today. Occupancy only rises on an admission day,
+    so those days are the ones to check."""
+    until = until or _today()
+    days = {day, *Stay.objects.filter(facility=facility, admitted_on__gt=day, admitted_on__lte=until)
+            .values_list("admitted_on", flat=True)}
+    for on in sorted(days):
+        free = capacity_on(facility, on) - _occupied_on(facility, on)
+        if needed <= free:
+            continue
+        if on == _today():
+            errors.add("persons", _("Not enough free beds in %(facility)s: %(free)s free, %(needed)s needed."),
+                       code="capacity", facility=facility.name, free=max(free, 0), needed=needed)
+        else:
+            errors.add("persons", _("Not enough free beds in %(facility)s on %(date)s: %(free)s free, "
+                                    "%(needed)s needed."),
+                       code="capacity", facility=facility.name, date=on.strftime("%d/%m/%Y"),
+                       free=max(free, 0), needed=needed)
+        return
 
 
 def _admission_checks(errors: FieldErrors, facility: Facility, case: Case, adult: Person | None,
-                      children: list[Person], day):
-    if facility.status != FacilityStatus.ACTIVE:
+                      children: list[Person], day, *, ended: bool = False):
+    # A stay that has ended is history: the facility may have closed since (the licence it had on
+    # that day is checked with the services).
+    if facility.status != FacilityStatus.ACTIVE and not ended:
         errors.add("facility", _("This facility is not operating: it cannot admit residents."), code="not_active")
     if case.status == Status.CLOSED:
         errors.add("case", _("This case is closed."), code="closed")
@@ -164,6 +189,20 @@ def _admission_checks(errors: FieldErrors, facility: Facility, case: Case, adult
         if child.age_on(day) is not None and not child.is_minor_on(day):
             errors.add("persons", _("%(name)s is 18 or older: admit them as a person of their own case."),
                        code="not_a_minor", name=child.full_name)
+
+
+def _overlap_error(errors: FieldErrors, persons: list[Person], day, until):
+    """One place at a time, in the past too: a stay recorded afterwards cannot overlap a stay that
+    has ended (a current one is refused by the database constraint). Leaving one facility and
+    entering another on the same day is no overlap."""
+    ended = Stay.objects.filter(person__in=persons, discharged_on__isnull=False, discharged_on__gt=day)
+    if until is not None:
+        ended = ended.filter(admitted_on__lt=until)
+    other = ended.select_related("person", "facility").order_by("admitted_on").first()
+    if other is not None:
+        errors.add("admitted_on", _("%(name)s was staying in %(facility)s from %(start)s to %(end)s."),
+                   code="overlap", name=other.person.full_name, facility=other.facility.name,
+                   start=other.admitted_on.strftime("%d/%m/%Y"), end=other.discharged_on.strftime("%d/%m/%Y"))
 
 
 def _ends_on(day: datetime.date, max_days: int) -> datetime.date:
@@ -261,13 +300,17 @@ def facility_update(*, user: User, facility: Facility, **fields) -> Facility:
 def stay_admit(
     *, user: User, facility: Facility, case: Case, persons: Iterable[Person | int],
     admitted_on: datetime.date, admission_reason: str, services: Iterable[str] = (),
-    room: str = "", bed: str = "",
+    room: str = "", bed: str = "", leaves_on: datetime.date | None = None,
 ) -> list[Stay]:
     """Admit (tiếp nhận vào cơ sở) the victim of a case and/or the children who came with her.
 
     Every person takes a bed. A child stays with the victim: admitted with her, or while she stays
     in the same facility. The stay may last the maximum of the policy in force on the admission
     date. Returns the new stays, the victim's first.
+
+    `leaves_on`: for a stay recorded after it ended (an agency's register), the day the person left;
+    the beds are then counted over the days of that stay only, and the caller discharges it with
+    `stay_discharge` in the same transaction.
     """
     with transaction.atomic(), history_context(user):
         facility = _lock_facility(user, facility, Action.STAY_MANAGE)
@@ -301,9 +344,11 @@ def stay_admit(
                            code="without_parent")
         if not errors.has("admitted_on"):
             _services_error(errors, "services", facility, services, admitted_on)
-            _admission_checks(errors, facility, case, adult, children, admitted_on)
+            _admission_checks(errors, facility, case, adult, children, admitted_on, ended=leaves_on is not None)
             if not errors.errors:
-                _capacity_error(errors, facility, admitted_on, len(children) + (adult is not None))
+                _capacity_error(errors, facility, admitted_on, len(children) + (adult is not None), until=leaves_on)
+            if not errors.errors:
+                _overlap_error(errors, [p for p in [adult, *children] if p is not None], admitted_on, leaves_on)
         errors.raise_if_any()
 
         if parent_stay is not None:
@@ -417,6 +462,21 @@ def stay_discharge(
             _discharge(row, user=user, discharged_on=discharged_on, destination=destination,
                        detail=destination_detail, note=note)
         return rows
+
+
+def stay_remove(*, user: User, stay: Stay) -> None:
+    """Remove a stay recorded by mistake (an import being undone), with the children's stays that
+    follow it. A stay that was extended or transferred since has a history of its own: it stays."""
+    with transaction.atomic(), history_context(user):
+        stay = _current_stay(user, stay, Action.STAY_MANAGE)
+        _lock_facility(user, stay.facility, Action.STAY_MANAGE)
+        rows = [stay, *stay.companions.order_by("pk")]
+        if StayExtension.objects.filter(stay__in=rows).exists() or Stay.objects.filter(transferred_from__in=rows).exists():
+            raise ValidationError({"stay": ValidationError(
+                _("This stay was extended or transferred since: it cannot be removed."), code="has_history",
+            )})
+        for row in reversed(rows):
+            row.delete()
 
 
 def stay_transfer(
@@ -835,5 +895,5 @@ __all__ = [
     "application_appraise", "application_decide", "facility_create", "facility_update", "inspection_create",
     "inspection_record_findings", "inspection_update_follow_up", "licence_apply", "licence_change",
     "licence_reinstate", "licence_revoke", "licence_suspend", "owner_agencies_for", "stay_admit",
-    "stay_discharge", "stay_extend", "stay_transfer",
+    "stay_discharge", "stay_extend", "stay_remove", "stay_transfer",
 ]

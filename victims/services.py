@@ -482,13 +482,50 @@ def identification_record_outcome(
             record.scan = scan
         errors.clean(record)
         errors.raise_if_any()
-        target = OUTCOME_STATUS[outcome]
-        if target != case.status:
-            _transition(case, target, user=user, reason=gettext("Identification outcome: %(outcome)s.") % {
-                "outcome": IdentificationResult(outcome).label,
-            })
-        record.save()
-        return record
+        return _save_outcome(case, record, user=user)
+
+
+def _save_outcome(case: Case, record: IdentificationOutcome, *, user) -> IdentificationOutcome:
+    """The one place an outcome moves the case: its status follows OUTCOME_STATUS."""
+    target = OUTCOME_STATUS[record.outcome]
+    if target != case.status:
+        _transition(case, target, user=user, reason=gettext("Identification outcome: %(outcome)s.") % {
+            "outcome": IdentificationResult(record.outcome).label,
+        })
+    record.save()
+    return record
+
+
+def identification_record_register_outcome(
+    *, user: User, agency: Agency, case: Case, outcome: str, document_type: str = "",
+    document_number: str = "", document_date: datetime.date | None = None, issuing_body: str = "",
+    note: str = "",
+) -> IdentificationOutcome:
+    """An outcome the police gave on paper, as the owning agency's register records it (an import of
+    the register). The paper document is the authority, so its number and issuing body are required
+    for every outcome; the case status follows it as when the police record it themselves."""
+    with transaction.atomic(), history_context(user):
+        case = case_lock(user, case, Action.CASE_EDIT)
+        membership = acting_membership_for(user, agency, Action.CASE_EDIT)
+        if case.owning_agency_id != membership.agency_id:
+            raise PermissionDenied(gettext(
+                "Only the agency that owns this case may record an outcome from its register."
+            ))
+        record = IdentificationOutcome(
+            case=case, outcome=outcome, document_type=document_type, document_number=document_number,
+            document_date=document_date, issuing_body=issuing_body, note=note, recorded_by=user,
+            recorded_by_agency=membership.agency,
+        )
+        errors = FieldErrors()
+        if not (document_number or "").strip():
+            errors.add("document_number", _("Enter the number of the document that gave this outcome."),
+                       code="required")
+        if not (issuing_body or "").strip():
+            errors.add("issuing_body", _("Enter who issued the document that gave this outcome."),
+                       code="required")
+        errors.clean(record)
+        errors.raise_if_any()
+        return _save_outcome(case, record, user=user)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -607,6 +644,64 @@ def followup_visit_record(
         case.next_visit_due = latest.next_visit_on
         case.save(update_fields=["next_visit_due", "updated_at"])
         return visit
+
+
+# Taking back what an import of a register wrote (imports.kinds undo a row through these).
+
+def case_transition_revert(*, user: User, transition: StatusTransition) -> Case:
+    """Take back a case's latest status change: the case returns to the status it had. Only the
+    latest change may be taken back; after a later one the case has moved on."""
+    with transaction.atomic(), history_context(user):
+        case = case_lock(user, transition.case_id, Action.CASE_EDIT)
+        latest = case.transitions.order_by("-at", "-pk").first()
+        if latest is None or latest.pk != transition.pk:
+            raise ValidationError({"to_status": ValidationError(
+                _("The status of this case has changed since: this change cannot be taken back."),
+                code="not_latest",
+            )})
+        before = case.transitions.exclude(pk=latest.pk).order_by("-at", "-pk").first()
+        case.status = latest.from_status
+        case.status_changed_at = before.at if before else case.created_at
+        if case.status != Status.FOLLOW_UP:
+            case.next_visit_due = None
+        latest.delete()
+        case.save(update_fields=["status", "status_changed_at", "next_visit_due", "updated_at"])
+        return case
+
+
+def identification_outcome_remove(*, user: User, record: IdentificationOutcome) -> None:
+    """Remove a recorded outcome (the status it moved the case to is taken back separately)."""
+    with transaction.atomic(), history_context(user):
+        case = case_lock(user, record.case_id, Action.CASE_EDIT)
+        IdentificationOutcome.objects.filter(pk=record.pk, case=case).delete()
+
+
+def followup_visit_remove(*, user: User, visit: FollowUpVisit) -> None:
+    """Remove a visit; the next visit due follows the latest visit left (or the plan)."""
+    with transaction.atomic(), history_context(user):
+        case = case_lock(user, visit.case_id, Action.CASE_EDIT)
+        FollowUpVisit.objects.filter(pk=visit.pk, case=case).delete()
+        latest = case.followup_visits.order_by("-visited_on", "-pk").first()
+        plan = case.reintegration_plans.order_by("-starts_on", "-pk").first()
+        if latest is not None:
+            case.next_visit_due = latest.next_visit_on
+        else:
+            case.next_visit_due = _first_visit_due(plan) if plan and case.status == Status.FOLLOW_UP else None
+        case.save(update_fields=["next_visit_due", "updated_at"])
+
+
+def reintegration_plan_remove(*, user: User, plan: ReintegrationPlan) -> None:
+    """Remove a plan that no visit was recorded under."""
+    with transaction.atomic(), history_context(user):
+        case = case_lock(user, plan.case_id, Action.CASE_EDIT)
+        if FollowUpVisit.objects.filter(plan_id=plan.pk).exists():
+            raise ValidationError({"plan": ValidationError(
+                _("Visits are recorded under this plan: it cannot be removed."), code="has_visits",
+            )})
+        ReintegrationPlan.objects.filter(pk=plan.pk, case=case).delete()
+        if not case.reintegration_plans.exists():
+            case.next_visit_due = None
+            case.save(update_fields=["next_visit_due", "updated_at"])
 
 
 def case_close(
