@@ -5,9 +5,13 @@
 
 
 def kinds():
+    from .identification import IdentificationKind
     from .reception import ChildKind, ReceptionKind
+    from .stays import StayKind
+    from .support import SupportKind
+    from .visits import VisitKind
 
-    return [ReceptionKind(), ChildKind()]
+    return [ReceptionKind(), ChildKind(), IdentificationKind(), SupportKind(), StayKind(), VisitKind()]
 
 
 def kind(code: str):

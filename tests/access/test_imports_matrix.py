@@ -58,7 +58,7 @@ ROWS = [
 def batch(personas, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     centre = personas["centre_caseworker"]
-    receptions, children = register_rows(6)
+    receptions, children, *_ = register_rows(6)
     data = register_xlsx({"reception": receptions, "child": children})
     batch = services.import_upload(user=centre, agency=centre.agency,
                                    file=SimpleUploadedFile("so-2019.xlsx", data), queue=False)

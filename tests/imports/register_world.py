@@ -22,7 +22,7 @@ CHANNELS = ["Được trao trả qua biên giới", "Được giải cứu", "T�
 
 def register_rows(count: int = 300, seed: int = 17):
     rng = random.Random(seed)
-    receptions, children = [], []
+    receptions, children, outcomes, support = [], [], [], []
     for i in range(count):
         received = datetime.date(2014, 1, 1) + datetime.timedelta(days=rng.randrange(0, 3800))
         name = " ".join(part for part in (rng.choice(FAMILY), rng.choice(MIDDLE_F), rng.choice(GIVEN_F)) if part)
@@ -40,18 +40,29 @@ def register_rows(count: int = 300, seed: int = 17):
                 "full_name": f"{name.split()[0]} Văn {rng.choice(GIVEN_CHILD)}", "sex": "Nam",
                 "birth_year": received.year - rng.randrange(1, 10), "relationship": "Con",
             })
-    return receptions, children
+        if i % 4 == 0:
+            outcomes.append({
+                "register_number": number, "line": 1, "outcome": "identified", "document_type": "police_confirmation",
+                "document_number": f"{i + 1}/XN-CAT", "document_date": received + datetime.timedelta(days=10),
+                "issuing_body": "Công an tỉnh Lạng Sơn",
+            })
+            support.append({
+                "register_number": number, "line": 1, "item": "clothing_set", "method": "in_kind",
+                "delivered_on": received + datetime.timedelta(days=15), "quantity": 1, "amount": 150_000,
+                "decision_number": f"{i + 1}/QĐ-TTCTXH", "decision_date": received + datetime.timedelta(days=12),
+            })
+    return receptions, children, outcomes, support
 
 
 def bad_register(count: int = 300):
-    """The register with its mistakes; returns (xlsx bytes, receptions, children, BAD)."""
-    receptions, children = register_rows(count)
+    """The register with its mistakes; returns (xlsx bytes, sheets by kind, BAD)."""
+    receptions, children, outcomes, support = register_rows(count)
     bad = set()
 
     def spoil(index, key, value, kind="reception"):
         rows = receptions if kind == "reception" else children
         rows[index][key] = value
-        reference = rows[index]["register_number"] + (f"#{rows[index]['line']}" if kind == "child" else "")
+        reference = rows[index]["register_number"] + (f"#{rows[index]['line']}" if kind != "reception" else "")
         bad.add((kind, reference, key))
 
     spoil(3, "received_on", "31/02/2019")
@@ -59,10 +70,19 @@ def bad_register(count: int = 300):
     spoil(21, "reception_channel", "Đi bộ về")  # not in the list
     spoil(33, "birth_year", receptions[33]["received_on"].year + 2)  # born after the reception (a service rule)
     spoil(2, "birth_year", 2050, kind="child")  # a child "born" after the reception
+    support[7]["amount"] = 5_000_000  # over the policy's amount for a set of clothes
+    bad.add(("support", support[7]["register_number"] + "#1", "amount"))
     children[5]["birth_year"] = children[5]["birth_year"] - 30  # an "accompanying child" aged over 18
     bad.add(("child", children[5]["register_number"] + "#1", "birth_year"))
     # A child whose reception is not in the register.
     children.append({"register_number": "TN-1999-9999", "line": 1, "full_name": "Lò Văn Pó", "birth_year": 2015,
                      "relationship": "Con"})
     bad.add(("child", "TN-1999-9999#1", "register_number"))
-    return register_xlsx({"reception": receptions, "child": children}), receptions, children, bad
+    # The children of a reception with errors wait for it: reported on their register number.
+    spoilt = {reference for kind, reference, _key in bad if kind == "reception"}
+    sheets = {"reception": receptions, "child": children, "identification": outcomes, "support": support}
+    for kind, rows in sheets.items():
+        if kind != "reception":
+            bad |= {(kind, f"{r['register_number']}#{r['line']}", "register_number")
+                    for r in rows if r["register_number"] in spoilt}
+    return register_xlsx(sheets), sheets, bad

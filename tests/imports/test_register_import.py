@@ -9,9 +9,10 @@ from accounts.actor import act_as
 from imports import runs, services
 from imports.kinds import kinds
 from imports.models import ImportBatch, ImportedRecord, ImportStatus
+from support.models import Delivery
 from tests.factories import MembershipFactory
 from tests.imports.register_world import bad_register
-from victims.models import Case, CaseChild, Person
+from victims.models import Case, CaseChild, IdentificationOutcome, Person
 
 pytestmark = pytest.mark.django_db
 
@@ -43,38 +44,49 @@ def _reported(batch):
     return {(error["sheet"], error["row"], error["column"]) for error in batch.errors}
 
 
-def _expected(receptions, children, bad):
-    sheets = {kind.code: str(kind.title) for kind in kinds()}
-    rows = {("reception", r["register_number"]): n for n, r in enumerate(receptions, start=2)}
-    rows |= {("child", f"{c['register_number']}#{c['line']}"): n for n, c in enumerate(children, start=2)}
-    return {(sheets[kind], rows[(kind, reference)], HEADERS[(kind, key)]) for kind, reference, key in bad}
+def _reference(kind, row):
+    return row["register_number"] if kind == "reception" else f"{row['register_number']}#{row['line']}"
+
+
+def _expected(sheets, bad):
+    titles = {kind.code: str(kind.title) for kind in kinds()}
+    rows = {(kind, _reference(kind, row)): n for kind, table in sheets.items() for n, row in enumerate(table, start=2)}
+    return {(titles[kind], rows[(kind, reference)], HEADERS[(kind, key)]) for kind, reference, key in bad}
+
+
+def _valid(sheets, bad, kind):
+    spoilt = {reference for k, reference, _key in bad if k == kind}
+    return [row for row in sheets[kind] if _reference(kind, row) not in spoilt]
 
 
 def test_the_check_reports_exactly_the_bad_rows_and_columns_and_writes_nothing(centre):
-    data, receptions, children, bad = bad_register()
+    data, sheets, bad = bad_register()
     batch = _upload(centre, data)
 
     assert batch.status == ImportStatus.VALIDATED
-    assert _reported(batch) == _expected(receptions, children, bad)
-    bad_receptions = {ref for kind, ref, _key in bad if kind == "reception"}
-    assert batch.counts["reception"] == {"create": len(receptions) - len(bad_receptions), "error": len(bad_receptions)}
+    assert _reported(batch) == _expected(sheets, bad)
+    for kind, rows in sheets.items():
+        valid = len(_valid(sheets, bad, kind))
+        counts = batch.counts[kind]
+        assert (counts.get("create", 0), counts.get("error", 0)) == (valid, len(rows) - valid), kind
     assert Case.objects.count() == 0 and Person.objects.count() == 0 and ImportedRecord.objects.count() == 0
-    assert all(error["message"] and not error["message"].startswith("“") or "dd/mm/yyyy" in error["message"]
-               for error in batch.errors)
+    messages = {(error["row"], error["column"]): error["message"] for error in batch.errors}
+    reception = HEADERS[("reception", "received_on")], HEADERS[("reception", "reception_channel")]
+    assert messages[(5, reception[0])] == "“31/02/2019” không phải là ngày: hãy ghi theo dạng dd/mm/yyyy."
+    assert messages[(12, HEADERS[("reception", "full_name")])] == "Cột này là bắt buộc."
+    assert messages[(23, reception[1])].startswith("“Đi bộ về” không có trong danh sách:")
 
 
 def test_the_import_writes_exactly_the_valid_rows_then_a_second_import_writes_nothing(centre):
-    data, receptions, children, bad = bad_register()
+    data, sheets, bad = bad_register()
     batch = _import(centre, _upload(centre, data))
 
-    bad_receptions = {ref for kind, ref, _key in bad if kind == "reception"}
-    bad_children = {ref for kind, ref, _key in bad if kind == "child"}
-    valid_receptions = [r for r in receptions if r["register_number"] not in bad_receptions]
-    valid_children = [c for c in children if f"{c['register_number']}#{c['line']}" not in bad_children
-                      and c["register_number"] not in bad_receptions]
+    valid_receptions = _valid(sheets, bad, "reception")
     assert batch.status == ImportStatus.IMPORTED
     assert Case.objects.filter(owning_agency=centre.agency).count() == len(valid_receptions)
-    assert CaseChild.objects.count() == len(valid_children)
+    assert CaseChild.objects.count() == len(_valid(sheets, bad, "child"))
+    assert IdentificationOutcome.objects.count() == len(_valid(sheets, bad, "identification"))
+    assert Delivery.objects.count() == len(_valid(sheets, bad, "support"))
     numbers = set(ImportedRecord.objects.filter(kind="reception").values_list("reference", flat=True))
     assert numbers == {r["register_number"] for r in valid_receptions}
     # Old place names landed on the current province (Hà Giang is in Tuyên Quang since 1/7/2025).
@@ -84,11 +96,14 @@ def test_the_import_writes_exactly_the_valid_rows_then_a_second_import_writes_no
     assert case.received_on == hoa["received_on"]
 
     again = _upload(centre, data)
-    assert again.counts["reception"].get("create", 0) == 0
-    assert again.counts["reception"]["unchanged"] == len(valid_receptions)
+    for kind in sheets:
+        assert again.counts[kind].get("unchanged", 0) == len(_valid(sheets, bad, kind)), kind
+        assert not again.counts[kind].get("create") and not again.counts[kind].get("update"), kind
+    assert again.status == ImportStatus.VALIDATED
     again = _import(centre, again)
     assert Case.objects.count() == len(valid_receptions)
-    assert CaseChild.objects.count() == len(valid_children)
+    assert CaseChild.objects.count() == len(_valid(sheets, bad, "child"))
+    assert Delivery.objects.count() == len(_valid(sheets, bad, "support"))
 
 
 def test_undo_removes_what_the_import_created(centre):
@@ -101,4 +116,5 @@ def test_undo_removes_what_the_import_created(centre):
     batch.refresh_from_db()
     assert batch.status == ImportStatus.UNDONE
     assert Case.objects.count() == 0 and Person.objects.count() == 0 and CaseChild.objects.count() == 0
+    assert Delivery.objects.count() == 0 and IdentificationOutcome.objects.count() == 0
     assert ImportedRecord.objects.count() == 0
