@@ -112,8 +112,20 @@ def read_rows(file, file_name: str, kinds: list[Kind]) -> list[Row]:
     if len(rows) > MAX_ROWS:
         raise FileError(_("The file has more than %(max)s rows: split it into several files.") % {"max": f"{MAX_ROWS:,}".replace(",", ".")})
     order = {kind.code: index for index, kind in enumerate(kinds)}
-    rows.sort(key=lambda row: (order[row.kind.code], row.sheet, row.number))
+    rows.sort(key=lambda row: (order[row.kind.code], row.sheet, _date_key(row), row.number))
     return rows
+
+
+def _date_key(row: Row) -> datetime.date:
+    """Visits are written oldest first (the first one starts the follow-up plan), whatever the
+    order of the lines in the file; a row without a readable date keeps its place at the end."""
+    column = row.kind.written_in_order_of
+    if column is None:
+        return datetime.date.min
+    try:
+        return read_date(row.cells[column])
+    except (KeyError, ValueError):
+        return datetime.date.max
 
 
 def _csv_rows(file, kinds: list[Kind]) -> Iterator[Row]:

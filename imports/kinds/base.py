@@ -108,6 +108,8 @@ class Kind:
     columns: ClassVar[tuple[Column, ...]]  # starts with REGISTER_NUMBER (and LINE for dependent kinds)
     # Service field name -> column key, for a service's errors that name a field, not a column.
     aliases: ClassVar[dict[str, str]] = {}
+    # A date column the rows are written in the order of (within the file), when order matters.
+    written_in_order_of: ClassVar[str | None] = None
 
     @property
     def keyed_by_line(self) -> bool:

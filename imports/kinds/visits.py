@@ -38,6 +38,7 @@ ROW_WINDOW = datetime.timedelta(minutes=1)
 
 class VisitKind(Kind):
     code = "visit"
+    written_in_order_of = "visited_on"  # the first visit starts the plan: oldest first
     title = _("Follow-up visits")
     columns = (
         REGISTER_NUMBER,

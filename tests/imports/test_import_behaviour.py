@@ -186,3 +186,20 @@ def test_the_command_checks_then_imports_a_whole_register(centre, tmp_path):
     call_command("import_records", str(path), agency="TT-LS", stdout=io.StringIO(), stderr=io.StringIO())
     assert Case.objects.count() == 1
     assert ImportBatch.objects.filter(status=ImportStatus.IMPORTED, file_name="so-lang-son.xlsx").count() == 1
+
+
+def test_visits_are_written_oldest_first_whatever_the_order_of_the_lines(centre):
+    today = datetime.date.today()
+    received = today - datetime.timedelta(days=400)
+    outcome = {"register_number": "TN-9", "line": 1, "outcome": "identified", "document_type": "police_confirmation",
+               "document_number": "12/XN-CAT", "document_date": received + datetime.timedelta(days=5),
+               "issuing_body": "Công an tỉnh Lạng Sơn"}
+    visit = {"register_number": "TN-9", "visitors": "Cán bộ xã hội Hoàng Thị Lan", "place": "Tại gia đình",
+             "findings": "Ổn định."}
+    later = {**visit, "line": 1, "visited_on": received + datetime.timedelta(days=90)}
+    earlier = {**visit, "line": 2, "visited_on": received + datetime.timedelta(days=30)}
+    batch = run(centre, register_xlsx({"reception": [reception("TN-9", received_on=received)],
+                                       "identification": [outcome], "visit": [later, earlier]}))
+    assert batch.counts["visit"] == {"create": 2}, batch.errors
+    case = Case.objects.get()
+    assert case.reintegration_plans.get().starts_on == earlier["visited_on"]
