@@ -82,7 +82,7 @@ def template_download(request, kind: str = ""):
 @require_GET
 def import_detail(request, pk):
     batch = services.batch_get(request.actor, pk)
-    errors = Paginator(batch.errors, ERRORS_PER_PAGE).get_page(request.GET.get("errors"))
+    errors = Paginator(_in_file_order(batch.errors), ERRORS_PER_PAGE).get_page(request.GET.get("errors"))
     return render(request, "imports/import_detail.html", {
         "batch": batch, "errors": errors, "summary": _summary(batch),
         "places_form": PlacesForm(ambiguities=batch.ambiguities) if batch.ambiguities else None,
@@ -140,6 +140,13 @@ def import_undo(request, pk):
     else:
         messages.success(request, _("The import was undone: the records it created were removed."))
     return redirect("imports:detail", pk=batch.pk)
+
+
+def _in_file_order(errors: list[dict]) -> list[dict]:
+    """Errors sheet by sheet (the template's order), row by row: the check records them as the
+    rows finish (children after their reception), which read as a jumble against the file."""
+    sheets = {str(kind.title): index for index, kind in enumerate(template_kinds())}
+    return sorted(errors, key=lambda error: (sheets.get(str(error.get("sheet")), len(sheets)), error.get("row") or 0))
 
 
 def _summary(batch) -> list[dict]:
