@@ -202,7 +202,7 @@ def support(gen, rng, stories):
             decision.add(gen.ids("support_supportdecision", 1), ts(decided_at), decided_on, outcome, "",
                          decided_on.year, number, number.text(f"{{n}}/QĐ-{deciding.code}") if number else "", "",
                          "not_needed" if number is None else "pending", "", None, deciding.id,
-                         deciding.approver_id, request_id, "", "head")
+                         deciding.approver_id, request_id, "", "head", False)
             for line_id, item, aq, aa in approved_lines:
                 if rng.random() < 0.8:
                     on = min(gen.anchor, decided_on + D(days=ri(rng, 0, 10)))
@@ -400,7 +400,7 @@ COLUMNS = {
                                   "approved_amount decision_reason item_id request_id item_name legal_basis",
     "support_supportdecision": "id decided_at decision_date outcome note year number document_number pdf pdf_status "
                                "pdf_error pdf_rendered_at agency_id decided_by_id request_id signer_title "
-                               "signing_authority",
+                               "signing_authority recorded_from_register",
     "support_delivery": "id delivered_on method quantity amount delivered_by_name receipt_number receipt_scan note "
                         "recorded_at submission_key delivered_by_agency_id recorded_by_id line_id",
     "facilities_stay": "id admitted_on admission_reason services room bed policy_code max_stay_days ends_on "
