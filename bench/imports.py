@@ -11,7 +11,8 @@ The database: BENCH_DATABASE_URL, else DATABASE_URL (migrated; a synthetic datas
 `generate_synthetic --persons 20000`, gives the duplicate matcher persons to compare with). Each run
 makes its own agency, so runs do not find each other's rows. BENCH_ROWS (20000) sets the size;
 BENCH_PROFILE=check|import writes a cProfile of that pass to var/bench/imports-<pass>.prof and
-prints its top functions; BENCH_WRITE=0 leaves results.md alone (for quick runs while profiling).
+prints its top functions; BENCH_WRITE=0 leaves results.md alone (for quick runs while profiling); BENCH_LOG_SQL=N prints the check's
+first N statements.
 """
 
 import cProfile
@@ -44,14 +45,17 @@ def main() -> int:
 class Counter:
     """Counts the statements of the main connection: savepoints apart from the real queries."""
 
-    def __init__(self):
+    def __init__(self, log: int = 0):
         self.queries = self.savepoints = 0
+        self.log = log  # print the first `log` statements (BENCH_LOG_SQL)
 
     def __call__(self, execute, sql, params, many, context):
         if sql.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")):
             self.savepoints += 1
         else:
             self.queries += 1
+        if self.queries + self.savepoints <= self.log:
+            print(f"  SQL {sql[:300]}")
         return execute(sql, params, many, context)
 
 
@@ -81,9 +85,9 @@ def _persona():
     from tests.factories import MembershipFactory
     from tests.victims.factories import agency
 
-    centre = agency("social_centre", "lang son", code=f"BENCH-{time.time_ns() % 10**9}",
-                    name="Trung tâm CTXH Lạng Sơn (bench)")
-    return MembershipFactory(agency=centre)
+    tag = time.time_ns() % 10**9  # factory sequences restart in each process
+    centre = agency("social_centre", "lang son", code=f"BENCH-{tag}", name="Trung tâm CTXH Lạng Sơn (bench)")
+    return MembershipFactory(agency=centre, user__username=f"bench-import-{tag}")
 
 
 def _register(rows: int) -> tuple[bytes, dict]:
@@ -98,7 +102,7 @@ def _register(rows: int) -> tuple[bytes, dict]:
 def _pass(name: str, fn, batch_id: int) -> dict:
     from django.db import connection
 
-    counter, sampler = Counter(), Sampler(batch_id)
+    counter, sampler = Counter(int(os.environ.get("BENCH_LOG_SQL", "0")) if name == "check" else 0), Sampler(batch_id)
     profile = cProfile.Profile() if os.environ.get("BENCH_PROFILE") == name else None
     sampler.start()
     started = time.perf_counter()
