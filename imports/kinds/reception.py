@@ -165,7 +165,7 @@ class ReceptionKind(Kind):
                 cleaned.update(form.cleaned_data)
             else:
                 errors.update(RowError.from_form(form).errors)
-        address = AddressForm(data=data)
+        address = AddressForm(data=data, list_communes=False)
         if address.is_valid():
             cleaned.update(address.cleaned_data)
         else:
