@@ -260,8 +260,8 @@ def _register_reception(*, user, agency, key, received_on, person=None, declarat
             **{name: value for name, value in declaration.items() if name in CASE_DECLARATION_FIELDS},
         )
         if not known:
-            errors.clean(person)
-        errors.clean(case, exclude=["person", "case_number"])
+            errors.clean(person, trusted=["created_by"])
+        errors.clean(case, exclude=["person", "case_number"], trusted=["receiving_agency", "owning_agency", "created_by"])
         if not errors.errors.get("date_of_birth") and not errors.errors.get("birth_year"):
             _check_birth_before_reception(errors, person, received_on)
         errors.raise_if_any()
@@ -365,8 +365,8 @@ def case_add_child(
         )
         link = CaseChild(case=case, relationship=relationship, relationship_note=relationship_note,
                          created_by=user)
-        errors.clean(child)
-        errors.clean(link, exclude=["person"])
+        errors.clean(child, trusted=["created_by"])
+        errors.clean(link, exclude=["person"], trusted=["case", "created_by"])
         if not errors.errors:
             _check_birth_before_reception(errors, child, case.received_on)
         if not errors.errors and child.age_on(case.received_on) is not None and not child.is_minor_on(case.received_on):
@@ -537,7 +537,7 @@ def identification_record_register_outcome(
         if not (issuing_body or "").strip():
             errors.add("issuing_body", _("Enter who issued the document that gave this outcome."),
                        code="required")
-        errors.clean(record)
+        errors.clean(record, trusted=["case", "recorded_by", "recorded_by_agency"])
         errors.raise_if_any()
         return _save_outcome(case, record, user=user)
 
