@@ -6,6 +6,8 @@ scope answers `Http404` (as if it did not exist). Changes carry the acting user 
 context, also outside a request (Celery, scripts).
 """
 
+import contextlib
+import contextvars
 import datetime
 from collections.abc import Iterable
 
@@ -103,12 +105,33 @@ def case_lock(user, case, action: str) -> Case:
         raise Http404("No case matches the given query.") from None
 
 
+_MEMBERSHIPS: contextvars.ContextVar[dict | None] = contextvars.ContextVar("acting_memberships", default=None)
+
+
+@contextlib.contextmanager
+def memberships_read_once():
+    """Within a long run as one actor (an import of 20,000 rows), each (user, agency, action)
+    membership check is read once, not once per service call: the run acts as the membership it
+    started with, as a request does. Refusals are read again (never cached)."""
+    token = _MEMBERSHIPS.set({})
+    try:
+        yield
+    finally:
+        _MEMBERSHIPS.reset(token)
+
+
 def acting_membership_for(user, agency, action: str) -> Membership:
     """The user's membership of `agency` that allows `action` (the one a write is recorded for);
     PermissionDenied when there is none."""
+    memo = _MEMBERSHIPS.get()
+    key = (getattr(user, "pk", user), getattr(agency, "pk", agency), action)
+    if memo is not None and key in memo:
+        return memo[key]
     membership = memberships_allowing(user, action).filter(agency=agency).select_related(
         "agency", "agency__type", "agency__jurisdiction"
     ).first()
+    if memo is not None and membership is not None:
+        memo[key] = membership
     if membership is None:
         raise PermissionDenied(gettext("You cannot do this for this agency."))
     return membership
