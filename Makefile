@@ -4,7 +4,7 @@ VENV   := .venv
 UV_VERSION := 0.13.8
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test lint check install clean-var messages bench
+.PHONY: run test lint check install clean-var messages bench bench-import
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ check: install
 # BENCH_DATABASE_URL (else DATABASE_URL, else an embedded server), BENCH_PERSONS when it is empty.
 bench: install
 	$(VENV)/bin/python bench/run.py
+
+# Time the check and the import of a 20,000-row register (issue 17; bench/README.md): BENCH_ROWS.
+bench-import: install
+	$(VENV)/bin/python bench/imports.py
 
 clean-var:
 	rm -rf var/

@@ -52,7 +52,11 @@ class FieldErrors:
     def has(self, field) -> bool:
         return field in self.errors
 
-    def clean(self, obj, exclude=None):
+    def clean(self, obj, exclude=None, trusted=()):
+        """`trusted`: foreign keys the service set itself from rows it has just read or checked (the
+        acting user, the acting agency, the locked case), whose existence full_clean would look up
+        again with one query each; foreign keys from the user's input are never in it."""
+        exclude = [*(exclude or ()), *trusted] or None
         try:
             obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
         except ValidationError as error:

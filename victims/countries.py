@@ -5,7 +5,7 @@ types); the others take the ISO names and their Vietnamese translations shipped 
 """
 
 import gettext
-from functools import cache
+from functools import cache, lru_cache
 
 import pycountry
 from django.utils.translation import get_language
@@ -71,7 +71,13 @@ def country_name(code: str) -> str:
 
 def country_choices() -> list[tuple[str, str]]:
     """Named countries first, then every other ISO code (for a searchable picker)."""
+    return list(_country_choices(get_language() or "vi"))
+
+
+@lru_cache(maxsize=8)
+def _country_choices(language: str) -> tuple[tuple[str, str], ...]:
+    # Fixed data per language: built once (sorting 250 folded names cost ~18 ms a form, per import row).
     named = [(code, country_name(code)) for code, _vi, _en in NAMED_COUNTRIES]
     rest = sorted(((code, country_name(code)) for code in ISO_3166_ALPHA2 - _NAMES.keys()),
                   key=lambda choice: fold(choice[1]))
-    return named + rest
+    return tuple(named + rest)

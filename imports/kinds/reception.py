@@ -165,7 +165,7 @@ class ReceptionKind(Kind):
                 cleaned.update(form.cleaned_data)
             else:
                 errors.update(RowError.from_form(form).errors)
-        address = AddressForm(data=data)
+        address = AddressForm(data=data, list_communes=False)
         if address.is_valid():
             cleaned.update(address.cleaned_data)
         else:
@@ -187,16 +187,13 @@ class ReceptionKind(Kind):
         reception = {name: cleaned[name] for name in RECEPTION_FIELDS}
         for name in ("reception_place", "immediate_needs"):
             reception[name] = reception[name] or ""
-        case = services.case_register_reception(user=ctx.user, agency=ctx.agency, person=known, **reception)
-        if known is None:
-            person_fields = {name: cleaned[name] for name in PERSON_FIELDS if cleaned[name] not in (None, "", [])}
-            if person_fields:
-                services.person_update_declaration(user=ctx.user, person=case.person, **person_fields)
-        else:
+        # The whole declaration in one write (one duplicate search); a known person keeps her identity.
+        declaration = {name: cleaned[name] for name in (*PERSON_FIELDS, *CASE_FIELDS)
+                       if cleaned[name] not in (None, "", []) and (known is None or name in CASE_FIELDS)}
+        case = services.case_register_reception(user=ctx.user, agency=ctx.agency, person=known, **reception,
+                                                **declaration)
+        if known is not None:
             ctx.run.linked_person()
-        case_fields = {name: cleaned[name] for name in CASE_FIELDS if cleaned[name] not in (None, "", [])}
-        if case_fields:
-            case = services.case_update_declaration(user=ctx.user, case=case, **case_fields)
         if known is None:
             scores = list(DuplicateProposal.objects.filter(
                 Q(person_low=case.person) | Q(person_high=case.person)).values_list("score", flat=True))

@@ -254,8 +254,10 @@ class AddressForm(WizardForm):
 
     rows = (("home_province", "home_commune"), ("home_address_detail",), ("abroad_address",))
 
-    def __init__(self, *args, commune_search_url: str = "", **kwargs):
+    def __init__(self, *args, commune_search_url: str = "", list_communes: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not list_communes:
+            return  # checked, never shown (an import's row): the picker's list is not needed
         commune = self.fields["home_commune"]
         commune.help_text = _("Type a few letters of the name, with or without diacritics.")
         commune.widget.attrs.update({
