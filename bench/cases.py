@@ -213,8 +213,8 @@ def support_decision(bench):
             cursor.execute(
                 "INSERT INTO support_supportdecision (decided_at, decision_date, outcome, note, year, number, "
                 "document_number, pdf, pdf_status, pdf_error, agency_id, decided_by_id, request_id, signer_title, "
-                "signing_authority) VALUES (now(), current_date, 'approved', '', 2026, %s, %s, '', 'pending', '', "
-                "%s, %s, %s, '', 'head')",
+                "signing_authority, recorded_from_register) VALUES (now(), current_date, 'approved', '', 2026, %s, "
+                "%s, '', 'pending', '', %s, %s, %s, '', 'head', false)",
                 [number, f"{number}/QĐ-X", bench.decider_agency_id, approver.pk, request_id])
             cursor.execute("UPDATE support_supportrequest SET status = 'approved', updated_at = now() WHERE id = %s",
                            [request_id])

@@ -66,6 +66,27 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("victims/services.py", "identification_record_outcome"): AFTER_SCOPED_FETCH,
     ("victims/services.py", "current_consent"): AFTER_SCOPED_FETCH,
     ("victims/services.py", "consent_withdraw"): LOCK,
+    # Beds and overlapping stays count every agency's residents (a bed is taken whoever admitted).
+    ("facilities/services.py", "_occupied_on"): LIMITS,
+    ("facilities/services.py", "_capacity_error"): LIMITS,
+    ("facilities/services.py", "_overlap_error"): LIMITS,
+    ("facilities/services.py", "stay_remove"): LOCK,
+    ("support/services.py", "support_historical_delivery_changed_since"): AFTER_SCOPED_FETCH,
+    # Imports work on the case the engine wrote or found through the agency's own import records.
+    ("imports/kinds/identification.py", "IdentificationKind._transition"): AFTER_SCOPED_FETCH,
+    ("imports/kinds/identification.py", "IdentificationKind.changed_since"): AFTER_SCOPED_FETCH,
+    ("imports/kinds/reception.py", "ReceptionKind._known_person"): MATCHER,
+    ("imports/kinds/reception.py", "ReceptionKind.create"): "the pairs the matcher proposed for the person just "
+                                                            "written: scores only, nothing shown",
+    ("imports/kinds/reception.py", "ReceptionKind.changed_since"): AFTER_SCOPED_FETCH,
+    ("imports/kinds/reception.py", "ReceptionKind.undo"): AFTER_SCOPED_FETCH,
+    ("imports/kinds/stays.py", "StayKind.changed_since"): AFTER_SCOPED_FETCH,
+    ("imports/kinds/visits.py", "VisitKind._made_with"): AFTER_SCOPED_FETCH,
+    ("imports/kinds/visits.py", "VisitKind.undo"): AFTER_SCOPED_FETCH,
+    ("support/services.py", "support_historical_delivery_undo"): LOCK,
+    ("victims/services.py", "identification_outcome_remove"): LOCK,
+    ("victims/services.py", "followup_visit_remove"): LOCK,
+    ("victims/services.py", "reintegration_plan_remove"): LOCK,
 }
 # Seed data for `make run`: no user acts there.
 DEMO_MODULES = frozenset({"facilities/demo.py", "support/demo.py", "victims/demo.py"})

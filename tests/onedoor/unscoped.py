@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("accounts", "victims", "support", "facilities", "reporting", "config")
+APPS = ("accounts", "victims", "support", "facilities", "reporting", "imports", "config")
 
 # The victim-data models: every read goes through `Model.objects.visible_to(actor, action)`.
 VICTIM_DATA_MODELS = frozenset({
