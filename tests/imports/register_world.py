@@ -54,7 +54,7 @@ def register_rows(count: int = 300, seed: int = 17):
     return receptions, children, outcomes, support
 
 
-def bad_register(count: int = 300):
+def bad_register(count: int = 160):
     """The register with its mistakes; returns (xlsx bytes, sheets by kind, BAD)."""
     receptions, children, outcomes, support = register_rows(count)
     bad = set()
