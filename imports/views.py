@@ -111,34 +111,31 @@ def import_pick_places(request, pk):
     if not form.is_valid():
         messages.error(request, _("Pick the current unit of every place listed."))
         return redirect("imports:detail", pk=batch.pk)
-    try:
-        services.import_pick_places(actor=request.actor, batch=batch, picks=form.picks())
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect("imports:detail", pk=batch.pk)
+    return _act(request, batch, services.import_pick_places, picks=form.picks())
 
 
 @importer
 @require_POST
 def import_confirm(request, pk):
-    batch = services.batch_get(request.actor, pk)
-    try:
-        services.import_confirm(actor=request.actor, batch=batch)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect("imports:detail", pk=batch.pk)
+    return _act(request, services.batch_get(request.actor, pk), services.import_confirm)
 
 
 @importer
 @require_POST
 def import_undo(request, pk):
-    batch = services.batch_get(request.actor, pk)
+    return _act(request, services.batch_get(request.actor, pk), services.import_undo,
+                success=_("The import was undone: the records it created were removed."))
+
+
+def _act(request, batch, service, success: str = "", **fields):
+    """A button of the import page: the service decides; a refusal is shown as a message."""
     try:
-        services.import_undo(actor=request.actor, batch=batch)
+        service(actor=request.actor, batch=batch, **fields)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("The import was undone: the records it created were removed."))
+        if success:
+            messages.success(request, success)
     return redirect("imports:detail", pk=batch.pk)
 
 

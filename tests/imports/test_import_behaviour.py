@@ -203,3 +203,29 @@ def test_visits_are_written_oldest_first_whatever_the_order_of_the_lines(centre)
     assert batch.counts["visit"] == {"create": 2}, batch.errors
     case = Case.objects.get()
     assert case.reintegration_plans.get().starts_on == earlier["visited_on"]
+
+
+def test_the_template_offers_lists_for_coded_values_and_explains_every_column():
+    from openpyxl import load_workbook
+
+    from imports.workbook import build_template
+
+    book = load_workbook(io.BytesIO(build_template(kinds())))
+    receptions = book["Lượt tiếp nhận"]
+    channel = next(cell.column_letter for cell in receptions[1] if cell.value == "Hình thức tiếp nhận *")
+    lists = [dv for dv in receptions.data_validations.dataValidation if str(dv.sqref).split(":")[0] == f"{channel}2"]
+    assert lists and lists[0].type == "list" and "Danh mục" in lists[0].formula1
+    assert book["Danh mục"].sheet_state == "hidden"
+    explained = {row[1] for row in book["Hướng dẫn"].iter_rows(min_row=2, values_only=True) if row[1]}
+    assert {str(column.header) for kind in kinds() for column in kind.columns} <= explained
+
+
+def test_the_import_records_who_the_file_and_the_counts(centre):
+    import hashlib
+
+    data = register_xlsx({"reception": [reception()]})
+    batch = run(centre, data)
+    assert batch.created_by == centre.user and batch.confirmed_by == centre.user
+    assert batch.file_sha256 == hashlib.sha256(data).hexdigest()
+    assert batch.counts["reception"] == {"create": 1} and batch.imported_at is not None
+    assert not batch.file, "the uploaded register is not kept once its rows are in the case files"
