@@ -139,6 +139,12 @@ class Case(CleanTextModel):
         indexes = [
             models.Index(fields=["owning_agency", "status"], name="case_owner_status"),
             models.Index(fields=["province", "status"], name="case_province_status"),
+            # The overdue follow-up badge on every list page: the due date inside each scope path's
+            # index, not a BitmapAnd with every past due date of the country (bench/results.md).
+            models.Index(fields=["owning_agency", "next_visit_due"], name="case_owner_followup_due",
+                         condition=models.Q(status=Status.FOLLOW_UP)),
+            models.Index(fields=["province", "next_visit_due"], name="case_province_followup_due",
+                         condition=models.Q(status=Status.FOLLOW_UP)),
             # The case-number search (`case_number__icontains` is UPPER(case_number) LIKE '%…%').
             GinIndex(OpClass(Upper("case_number"), name="gin_trgm_ops"), name="case_number_trgm"),
         ]
