@@ -267,10 +267,12 @@ def annual_report_pdf(bench):
 # of the caseworker's latest case with both known, as a new registration would give them (no paper number).
 _DUPLICATE_SQL = """
 WITH m AS (
-  SELECT p.id, similarity(p.name_match, %(name)s) AS sim FROM victims_person p
-  WHERE p.merged_into_id IS NULL AND p.home_province_id = %(province)s AND p.birth_year BETWEEN %(low)s AND %(high)s
-    AND similarity(p.name_match, %(name)s) >= 0.5 AND p.sex IN (%(sex)s, 'unknown')
-  ORDER BY sim DESC, p.id LIMIT 25
+  SELECT * FROM (
+    SELECT p.id, similarity(p.name_match, %(name)s) AS sim FROM victims_person p
+    WHERE p.merged_into_id IS NULL AND p.home_province_id = %(province)s::bigint
+      AND p.birth_year BETWEEN %(low)s::smallint AND %(high)s::smallint AND p.sex IN (%(sex)s, 'unknown')
+    ORDER BY p.name_match <-> %(name)s LIMIT 25
+  ) k WHERE k.sim >= 0.5
 )
 SELECT m.id, m.sim, c.id, c.owning_agency_id,
        (c.owning_agency_id = ANY(%(agencies)s) OR c.province_id = %(scope_province)s OR c.id = ANY(%(granted)s))
@@ -307,7 +309,7 @@ def duplicate_candidates(bench):
         return report
 
     return Pair(app, lambda: _fetch(_DUPLICATE_SQL, params),
-                "raw SQL: trigram similarity in the (province, year) block, holders and scope in one statement")
+                "raw SQL: the 25 nearest names of the (province, year) block, holders and scope in one statement")
 
 
 # -- the national annual statistics --------------------------------------------------------------

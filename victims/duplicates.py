@@ -96,11 +96,11 @@ def duplicates_for(actor, query: Query) -> DuplicateReport:
         return DuplicateReport([], [])
     by_person = {m.person_id: m for m in matches}
     # Across all agencies, to know who holds each candidate; only agencies leave this function.
-    holders = [
-        *Case.objects.filter(person_id__in=list(by_person)).values_list("pk", "person_id", "owning_agency_id"),
-        *CaseChild.objects.filter(person_id__in=list(by_person))
-        .values_list("case_id", "person_id", "case__owning_agency_id"),
-    ]
+    holders = list(
+        Case.objects.filter(person_id__in=list(by_person)).values_list("pk", "person_id", "owning_agency_id")
+        .union(CaseChild.objects.filter(person_id__in=list(by_person))
+               .values_list("case_id", "person_id", "case__owning_agency_id"), all=True)
+    )
     visible = {
         case.pk: case for case in Case.objects.visible_to(actor, Action.CASE_VIEW).with_identity_flag(actor)
         .filter(pk__in=[pk for pk, _person, _agency in holders]).select_related("person", "owning_agency")

@@ -3,8 +3,8 @@
 Two ways to match, one SQL statement (`candidate_sql`), each route served by an index (see
 Person.Meta.indexes and docs/duplicates-and-contacts.md):
 - the same identity-paper number, normalised (`paper_key`: no spaces, dashes, dots; upper case);
-- a similar name (pg_trgm similarity on the folded name `name_match`, threshold set for the
-  statement) with a birth year within ±1, the same sex and the same home province, each checked
+- a similar name (pg_trgm similarity on the folded name `name_match`, the nearest names first from
+  a GiST index, at least `SIMILARITY_THRESHOLD`) with a birth year within ±1, the same sex and the same home province, each checked
   only when both sides know it.
 The statement returns at most `SQL_LIMIT` rows, best first; Python then decides on those few rows only
 whether the names really are the same (`same_name`: every word of the shorter name found in the longer,
@@ -21,13 +21,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from accounts.text import fold
 
-# pg_trgm's similarity threshold for `%`: a missing middle name gives ~0.7, one typing slip in a word
-# ~0.6, a swapped order 1.0; unrelated names with a common family and middle name ("nguyen thi …")
+# The least pg_trgm similarity of a candidate's name: a missing middle name gives ~0.7, one typing
+# slip in a word ~0.6, a swapped order 1.0; unrelated names with a common family and middle name ("nguyen thi …")
 # ~0.55 and are told apart by `same_name`.
 SIMILARITY_THRESHOLD = 0.5
 SQL_LIMIT = 25
@@ -161,67 +161,66 @@ class Match:
         return [str(REASONS[code]) for code in self.reasons]
 
 
-# One statement, a UNION of the routes that apply to what is known; each route is served by its own
-# index (Person.Meta.indexes), so no route reads more than one block of the table:
-# - paper: the paper-key b-tree;
-# - block: home province and birth year ±1 known on both sides: an index-only scan of the
-#   (province, year) b-tree that carries the name key, `%` checked on those few rows;
-# - year: the province unknown on one side: the (year) b-tree, also index-only;
-# - no year: the person's year unknown: the trigram GIN index of those persons (`%` served by it);
-# - name: the query's year unknown: the trigram GIN index of everyone.
-# Merged persons and rejected pairs are left out; the best SQL_LIMIT rows are returned.
-_COLUMNS = "p.id, p.name_match, p.id_paper_key, p.sex, p.birth_year, p.home_province_id"
+# One statement, a UNION of the routes that apply to what is known. The table has four parts by
+# whether the candidate's home province and birth year are known, each with its own partial GiST
+# index (Person.Meta.indexes): a name route is a nearest-neighbour scan of one part
+# (`ORDER BY name_match <-> q LIMIT 25`, the trigram distance being 1 - similarity), narrowed by the
+# province (equal) and the year (±1) where both sides know them; an unknown value never excludes.
+# The index walks the names nearest first, so a route reads a few hundred index entries however
+# large its block (a province-and-year block at 1M persons holds ~10,000): no similarity() over
+# the whole block. The paper number has its own b-tree. Each route keeps its SQL_LIMIT nearest, so
+# the best SQL_LIMIT of the union are the best of the table; the threshold is applied to those.
+# Merged persons, the person themself and rejected pairs are left out inside each route, so that
+# they never take a route's places.
+_COLUMNS = "p.id, p.name_match, p.id_paper_key, p.sex, p.birth_year, p.home_province_id, " \
+           "similarity(p.name_match, %(name)s) AS sim"
 _SEX = "(%(sex)s = 'unknown' OR p.sex IN (%(sex)s, 'unknown'))"
-_NAME = f"p.name_match %% %(name)s AND {_SEX}"  # `%`: served by the trigram GIN index
-# In a block the b-tree has already narrowed the rows to a few hundred: the same threshold as a
-# function, so the planner keeps the index-only scan instead of reading the GIN posting lists of
-# common trigrams ("ngu", "thi") for the whole country.
-_IN_BLOCK = f"similarity(p.name_match, %(name)s) >= %(threshold)s AND {_SEX}"
-_ROUTES = {
-    "paper": "p.id_paper_key = %(paper)s",
-    "block": f"p.home_province_id = %(province)s AND p.birth_year BETWEEN %(low)s AND %(high)s AND {_IN_BLOCK}",
-    "block_no_province": f"p.home_province_id IS NULL AND p.birth_year BETWEEN %(low)s AND %(high)s AND {_IN_BLOCK}",
-    "year": f"p.birth_year BETWEEN %(low)s AND %(high)s AND {_IN_BLOCK}",
-    "no_year": f"p.birth_year IS NULL AND {_NAME} AND (%(province)s::bigint IS NULL OR p.home_province_id IS NULL "
-               "OR p.home_province_id = %(province)s::bigint)",
-    "name": f"{_NAME} AND (%(province)s::bigint IS NULL OR p.home_province_id IS NULL "
-            "OR p.home_province_id = %(province)s::bigint)",
-}
+_OTHERS = """p.merged_into_id IS NULL AND p.id <> %(me)s AND NOT EXISTS (
+      SELECT 1 FROM victims_duplicateproposal d
+      WHERE d.status = 'rejected'
+        AND d.person_low_id = LEAST(p.id, %(me)s) AND d.person_high_id = GREATEST(p.id, %(me)s))"""
+# The casts match the columns' types: btree_gist compares bigint with bigint and smallint with
+# smallint only, and without them the index would order the names but not narrow the block.
+_PROVINCE = "p.home_province_id = %(province)s::bigint"
+_YEAR = "p.birth_year BETWEEN %(low)s::smallint AND %(high)s::smallint"
+# (province known, year known) of the candidate, one part each, as in Person.Meta.indexes.
+PARTS = ((True, True), (False, True), (True, False), (False, False))
 
 
-def _routes(paper: str, year, province) -> list[str]:
-    routes = ["paper"] if paper else []
-    if year and province:
-        routes += ["block", "block_no_province", "no_year"]
-    elif year:
-        routes += ["year", "no_year"]
-    else:
-        routes += ["name"]
-    return routes
+def _name_route(part: tuple[bool, bool], *, province: bool, year: bool) -> str:
+    province_known, year_known = part
+    where = [
+        "p.home_province_id IS NOT NULL" if province_known else "p.home_province_id IS NULL",
+        "p.birth_year IS NOT NULL" if year_known else "p.birth_year IS NULL",
+        *([_PROVINCE] if province_known and province else []),
+        *([_YEAR] if year_known and year else []),
+        _SEX, _OTHERS,
+    ]
+    return (f"SELECT {_COLUMNS} FROM victims_person p WHERE {' AND '.join(where)}\n"  # noqa: S608
+            # No tie-break on the id: it would turn the index walk into a sort of the whole block
+            # (PostgreSQL 15 does not sort ties of a nearest-neighbour scan incrementally).
+            "    ORDER BY p.name_match <-> %(name)s LIMIT %(limit)s")
 
 
-def _candidates_sql(routes: list[str]) -> str:
-    # Only constant fragments (the route names are keys of _ROUTES); every value is a parameter.
-    union = "\n  UNION\n  ".join(
-        f"SELECT {_COLUMNS} FROM victims_person p WHERE p.merged_into_id IS NULL AND {_ROUTES[route]}"  # noqa: S608
-        for route in routes
-    )
-    sql = f"""
-SELECT c.id, c.name_match, c.id_paper_key, c.sex, c.birth_year, c.home_province_id,
-       similarity(c.name_match, %(name)s) AS sim
+_PAPER_ROUTE = (f"SELECT {_COLUMNS} FROM victims_person p WHERE p.id_paper_key = %(paper)s AND {_OTHERS}\n"  # noqa: S608
+                "    ORDER BY p.id LIMIT %(limit)s")
+
+
+def _candidates_sql(*, paper: bool, name: bool, province: bool, year: bool) -> str:
+    # Only constant fragments; every value is a parameter.
+    routes = [_PAPER_ROUTE] if paper else []
+    if name:
+        routes += [_name_route(part, province=province, year=year) for part in PARTS]
+    union = "\n  UNION\n  ".join(f"({route})" for route in routes)
+    return f"""
+SELECT c.id, c.name_match, c.id_paper_key, c.sex, c.birth_year, c.home_province_id, c.sim
 FROM (
   {union}
 ) c
-WHERE c.id <> %(me)s
-  AND NOT EXISTS (
-    SELECT 1 FROM victims_duplicateproposal d
-    WHERE d.status = 'rejected'
-      AND d.person_low_id = LEAST(c.id, %(me)s) AND d.person_high_id = GREATEST(c.id, %(me)s)
-  )
-ORDER BY (%(paper)s <> '' AND c.id_paper_key = %(paper)s) DESC, sim DESC, c.id
+WHERE c.sim >= %(threshold)s OR (%(paper)s <> '' AND c.id_paper_key = %(paper)s)
+ORDER BY (%(paper)s <> '' AND c.id_paper_key = %(paper)s) DESC, c.sim DESC, c.id
 LIMIT %(limit)s
 """  # noqa: S608
-    return sql
 
 
 def _params(query: Query) -> dict:
@@ -236,7 +235,9 @@ def _params(query: Query) -> dict:
 
 def candidate_sql(query: Query) -> tuple[str, dict]:
     params = _params(query)
-    return _candidates_sql(_routes(params["paper"], query.birth_year, query.home_province_id)), params
+    sql = _candidates_sql(paper=bool(params["paper"]), name=bool(params["name"]),
+                          province=bool(query.home_province_id), year=bool(query.birth_year))
+    return sql, params
 
 
 def candidate_rows(query: Query) -> list[tuple]:
@@ -244,9 +245,7 @@ def candidate_rows(query: Query) -> list[tuple]:
     sql, params = candidate_sql(query)
     if not params["name"] and not params["paper"]:
         return []
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
-                       [str(SIMILARITY_THRESHOLD)])
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 

@@ -2,7 +2,7 @@ import re
 
 import pghistory
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -108,22 +108,27 @@ class Person(CleanTextModel):
         verbose_name_plural = _("persons")
         indexes = [
             GinIndex(fields=["name_folded"], opclasses=["gin_trgm_ops"], name="person_name_trgm"),
-            # The duplicate matcher: `name_match % q` is served by this index; the paper number and
-            # (birth year, province) blocks by the b-trees.
-            GinIndex(fields=["name_match"], opclasses=["gin_trgm_ops"], name="person_match_trgm",
-                     condition=models.Q(merged_into__isnull=True)),
-            GinIndex(fields=["name_match"], opclasses=["gin_trgm_ops"], name="person_match_trgm_no_year",
-                     condition=models.Q(merged_into__isnull=True, birth_year__isnull=True)),
+            # The duplicate matcher (victims/matching.py): the paper key's b-tree, and one GiST index
+            # per part of the table by whether the home province and birth year are known, each
+            # walking the names nearest first (`name_match <-> q`) inside the province and years
+            # (btree_gist). NULLs scatter in a multi-column GiST, hence the four partial indexes.
             models.Index(fields=["id_paper_key"], name="person_paper_key",
                          condition=~models.Q(id_paper_key="") & models.Q(merged_into__isnull=True)),
-            # Covering: the matcher's blocks are read by index-only scans (no heap visit per row).
-            models.Index(fields=["home_province", "birth_year"], name="person_block",
-                         include=["sex", "name_match", "id_paper_key", "id"],
-                         condition=models.Q(merged_into__isnull=True, birth_year__isnull=False)),
-            models.Index(fields=["birth_year"], name="person_year",
-                         include=["sex", "home_province", "name_match", "id_paper_key", "id"],
-                         # Persons without a year are the no-year GIN index's: never a scan of them here.
-                         condition=models.Q(merged_into__isnull=True, birth_year__isnull=False)),
+            GistIndex(fields=["home_province", "birth_year", "name_match"], name="person_match_known",
+                      opclasses=["gist_int8_ops", "gist_int2_ops", "gist_trgm_ops"],
+                      condition=models.Q(merged_into__isnull=True, home_province__isnull=False,
+                                         birth_year__isnull=False)),
+            GistIndex(fields=["birth_year", "name_match"], name="person_match_no_province",
+                      opclasses=["gist_int2_ops", "gist_trgm_ops"],
+                      condition=models.Q(merged_into__isnull=True, home_province__isnull=True,
+                                         birth_year__isnull=False)),
+            GistIndex(fields=["home_province", "name_match"], name="person_match_no_year",
+                      opclasses=["gist_int8_ops", "gist_trgm_ops"],
+                      condition=models.Q(merged_into__isnull=True, home_province__isnull=False,
+                                         birth_year__isnull=True)),
+            GistIndex(fields=["name_match"], name="person_match_unknown", opclasses=["gist_trgm_ops"],
+                      condition=models.Q(merged_into__isnull=True, home_province__isnull=True,
+                                         birth_year__isnull=True)),
         ]
 
     def __str__(self):
