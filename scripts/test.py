@@ -31,8 +31,17 @@ def main() -> int:
     ensure_system_tools()
     with services("test", pg_port=54339, redis_port=63809) as env:
         env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-        args = sys.argv[1:]
+        args = [*parallel(sys.argv[1:]), *sys.argv[1:]]
         return subprocess.run([sys.executable, "-m", "pytest", *args], cwd=ROOT, env=env).returncode
+
+
+def parallel(args: list[str]) -> list[str]:
+    """pytest-xdist options: TEST_WORKERS processes (default: one per CPU, at most 4), each test
+    file on one worker (its module fixtures built once), unless the caller chose `-n` or `-p`."""
+    if any(a in ("-n", "--numprocesses", "-p") or a.startswith(("-n", "--numprocesses=")) for a in args):
+        return []
+    workers = int(os.environ.get("TEST_WORKERS") or min(4, os.cpu_count() or 1))
+    return ["-n", str(workers), "--dist", "loadfile"] if workers > 1 else []
 
 
 if __name__ == "__main__":

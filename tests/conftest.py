@@ -118,6 +118,23 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database without autovacuum. Rolled-back tests leave dead rows behind; autovacuum
+    then vacuums a table while it is empty and records `reltuples = 0`, and the planner takes the
+    next test's few hundred rows for one: nested loops of sequential scans. One admin changelist
+    ran for minutes that way under pytest-xdist. Never vacuumed, a table keeps the planner's
+    estimate from its actual size."""
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f'ALTER TABLE "{table}" SET (autovacuum_enabled = false, toast.autovacuum_enabled = false)')
+
+
+REFERENCE_TABLES: dict = {}  # the snapshot's table names, for the teardown hook below
+
+
+@pytest.fixture(scope="session")
 def reference_tables(django_db_setup, django_db_blocker):
     """Snapshot every table the migrations filled, into the schema `reference_snapshot`."""
     from django.db import connection
@@ -133,6 +150,7 @@ def reference_tables(django_db_setup, django_db_blocker):
         cursor.execute("DROP SCHEMA IF EXISTS reference_snapshot CASCADE; CREATE SCHEMA reference_snapshot")
         for table in tables:
             cursor.execute(f'CREATE TABLE reference_snapshot."{table}" AS TABLE public."{table}"')
+    REFERENCE_TABLES["tables"] = tables
     return tables
 
 
@@ -142,6 +160,25 @@ def _restore_reference_data(request):
         return
     tables = request.getfixturevalue("reference_tables")
     request.getfixturevalue("transactional_db")
+    _restore(tables)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's flush, put the reference data back at once: under pytest-xdist a
+    worker runs whole files in the order it receives them, so a plain test (which cannot restore
+    inside its own rolled-back transaction) may come next."""
+    result = yield
+    tables = REFERENCE_TABLES.get("tables")
+    if tables and nextitem is not None and _is_transactional(item):  # the last: the database is gone
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _restore(tables)
+    return result
+
+
+def _restore(tables):
     from django.db import connection
 
     with connection.cursor() as cursor:
