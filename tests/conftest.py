@@ -123,12 +123,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
     then vacuums a table while it is empty and records `reltuples = 0`, and the planner takes the
     next test's few hundred rows for one: nested loops of sequential scans. One admin changelist
     ran for minutes that way under pytest-xdist. Never vacuumed, a table keeps the planner's
-    estimate from its actual size."""
+    estimate from its actual size (bench/notes/parallel-tests.md)."""
     from django.db import connection
 
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         for table in connection.introspection.table_names(cursor):
             cursor.execute(f'ALTER TABLE "{table}" SET (autovacuum_enabled = false, toast.autovacuum_enabled = false)')
+    yield
+    # A thread's connection (the live Celery worker's, a live server's) can outlive its test and
+    # would keep pytest-django from dropping the database at the end.
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")
 
 
 REFERENCE_TABLES: dict = {}  # the snapshot's table names, for the teardown hook below
