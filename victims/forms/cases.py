@@ -14,6 +14,7 @@ from accounts.formviews import OneTimeForm
 from accounts.models import AdministrativeUnit, Agency
 from accounts.roles import Action
 from accounts.text import nfc
+from accounts.widgets import PlainSelect
 from config.uploads import ScanField
 from victims.models import (
     Case,
@@ -92,11 +93,12 @@ class CaseFilterForm(forms.Form):
     """The filters of the case list, read from the URL. Invalid values are ignored (and shown)."""
 
     q = TextField(label=_("Name or case number"), required=False, max_length=100)
-    status = forms.ChoiceField(label=_("Status"), required=False,
+    # PlainSelect: on every list page; Django's Select renders each option through a template.
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=PlainSelect,
                                choices=[("", _("All statuses")), *Status.choices])
     province = forms.ModelChoiceField(label=_("Province"), required=False, empty_label=_("All provinces"),
-                                      queryset=AdministrativeUnit.objects.none())
-    receiving_agency = AgencyChoiceField(label=_("Receiving agency"), required=False,
+                                      queryset=AdministrativeUnit.objects.none(), widget=PlainSelect)
+    receiving_agency = AgencyChoiceField(label=_("Receiving agency"), required=False, widget=PlainSelect,
                                          empty_label=_("All agencies"), queryset=Agency.objects.none())
     received_from = date_field(_("Received from"), required=False)
     received_to = date_field(_("Received until"), required=False)
