@@ -37,8 +37,9 @@ def main() -> int:
 
 def parallel(args: list[str]) -> list[str]:
     """pytest-xdist options: TEST_WORKERS processes (default: one per CPU, at most 4), each test
-    file on one worker (its module fixtures built once), unless the caller chose `-n` or `-p`."""
-    if any(a in ("-n", "--numprocesses", "-p") or a.startswith(("-n", "--numprocesses=")) for a in args):
+    file on one worker (its module fixtures built once), unless the caller chose `-n` or turned
+    xdist off (`-p no:xdist`); other `-p` options (`-p no:randomly`) keep the workers."""
+    if any(a.startswith(("-n", "--numprocesses")) or a.endswith("no:xdist") for a in args):
         return []
     workers = int(os.environ.get("TEST_WORKERS") or min(4, os.cpu_count() or 1))
     return ["-n", str(workers), "--dist", "loadfile"] if workers > 1 else []

@@ -4,8 +4,8 @@ Two ways to match, one SQL statement (`candidate_sql`), each route served by an 
 Person.Meta.indexes and docs/duplicates-and-contacts.md):
 - the same identity-paper number, normalised (`paper_key`: no spaces, dashes, dots; upper case);
 - a similar name (pg_trgm similarity on the folded name `name_match`, the nearest names first from
-  a GiST index, at least `SIMILARITY_THRESHOLD`) with a birth year within ±1, the same sex and the same home province, each checked
-  only when both sides know it.
+  a GiST index, at least `SIMILARITY_THRESHOLD`) with a birth year within ±1, the same sex and the
+  same home province, each checked only when both sides know it.
 The statement returns at most `SQL_LIMIT` rows, best first; Python then decides on those few rows only
 whether the names really are the same (`same_name`: every word of the shorter name found in the longer,
 in any order, allowing one typing slip per word) and scores them.
@@ -27,8 +27,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.text import fold
 
 # The least pg_trgm similarity of a candidate's name: a missing middle name gives ~0.7, one typing
-# slip in a word ~0.6, a swapped order 1.0; unrelated names with a common family and middle name ("nguyen thi …")
-# ~0.55 and are told apart by `same_name`.
+# slip in a word ~0.6, a swapped order 1.0; unrelated names with a common family and middle name
+# ("nguyen thi …") ~0.55 and are told apart by `same_name`.
 SIMILARITY_THRESHOLD = 0.5
 SQL_LIMIT = 25
 RESULT_LIMIT = 10
