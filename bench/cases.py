@@ -314,24 +314,25 @@ def duplicate_candidates(bench):
 
 # -- the national annual statistics --------------------------------------------------------------
 STATISTICS_YEAR = 2025
-# Every figure of the national dashboard for a year, as a hand-writer would aggregate them straight
-# from the tables, one statement per family (the app has the same five): receptions, persons and
-# purposes over one materialised scan of the year's cases; approved and delivered support by regime
-# and item; stays, loans, follow-up visits and closures; contacts; programme activities.
-# `statistics_figures` turns these rows into the dashboard's {table: {row: [values]}} so that
-# tests/bench checks both sides give the same figures (else the ratio would compare different work).
+# Every figure of the national dashboard for a year, as a hand-writer would aggregate them from the
+# same tables the app reads (the statistics' fact tables, reporting/facts.py, where they exist), one
+# statement per family (the app has the same five): receptions, persons and purposes over one
+# materialised scan of the year's receptions; approved and delivered support by regime and item;
+# stays, loans, follow-up visits and closures; contacts; programme activities. Written the plain way
+# (COUNT(DISTINCT), array_agg ORDER BY). `statistics_figures` turns these rows into the dashboard's
+# {table: {row: [values]}} so that tests/bench checks both sides give the same figures (else the
+# ratio would compare different work).
 _PROVINCE_OF = "CASE WHEN {j}.level = 'province' THEN {j}.id ELSE {j}.parent_id END"
 _STATISTICS_SQL = [
     f"""WITH r AS MATERIALIZED (
-      SELECT c.id, c.person_id, c.received_on, c.receiving_agency_id AS agency, t.code AS type,
+      SELECT c.case_id AS id, c.person_id, c.received_on, c.receiving_agency_id AS agency, t.code AS type,
         c.reception_channel AS channel, c.destination_country AS dest, c.purposes,
         COALESCE(c.reception_province_id, {_PROVINCE_OF.format(j="j")}) AS province,
-        p.sex, p.ethnicity_id AS ethnic, p.nationality AS nat,
-        CASE WHEN p.date_of_birth IS NOT NULL THEN date_part('year', age(c.received_on, p.date_of_birth))::int
-             WHEN p.birth_year IS NOT NULL THEN extract(year FROM c.received_on)::int - p.birth_year - 1 END AS age,
-        (SELECT o.outcome FROM victims_identificationoutcome o WHERE o.case_id = c.id
-         ORDER BY o.recorded_at DESC, o.id DESC LIMIT 1) AS outcome
-      FROM victims_case c JOIN victims_person p ON p.id = c.person_id
+        c.sex, c.ethnicity_id AS ethnic, c.nationality AS nat,
+        CASE WHEN c.date_of_birth IS NOT NULL THEN date_part('year', age(c.received_on, c.date_of_birth))::int
+             WHEN c.birth_year IS NOT NULL THEN extract(year FROM c.received_on)::int - c.birth_year - 1 END AS age,
+        c.outcome
+      FROM reporting_receptionfact c
         JOIN accounts_agency a ON a.id = c.receiving_agency_id JOIN accounts_agencytype t ON t.id = a.type_id
         LEFT JOIN accounts_administrativeunit j ON j.id = a.jurisdiction_id
       WHERE c.received_on BETWEEN %(start)s AND %(end)s),
@@ -364,18 +365,12 @@ _STATISTICS_SQL = [
       NULL, NULL, NULL, NULL
     FROM r, unnest(purposes) AS purpose GROUP BY ROLLUP (purpose)""",
     """SELECT GROUPING(i.regime), GROUPING(i.code), i.regime, i.code,
-      count(DISTINCT person_id) FILTER (WHERE src = 'a'), COALESCE(sum(amount) FILTER (WHERE src = 'a'), 0),
-      count(DISTINCT person_id) FILTER (WHERE src = 'd'), COALESCE(sum(amount) FILTER (WHERE src = 'd'), 0)
-    FROM (SELECT 'a' AS src, l.item_id, q.person_id, l.approved_amount AS amount
-          FROM support_supportrequestline l JOIN support_supportrequest q ON q.id = l.request_id
-            JOIN support_supportdecision d ON d.request_id = q.id
-          WHERE l.status IN ('approved', 'partly_approved') AND d.decision_date BETWEEN %(start)s AND %(end)s
-          UNION ALL
-          SELECT 'd', l.item_id, q.person_id, dl.amount
-          FROM support_delivery dl JOIN support_supportrequestline l ON l.id = dl.line_id
-            JOIN support_supportrequest q ON q.id = l.request_id
-          WHERE dl.delivered_on BETWEEN %(start)s AND %(end)s) u
-      JOIN support_entitlementitem i ON i.id = u.item_id
+      count(DISTINCT person_id) FILTER (WHERE kind = 'approved'),
+      COALESCE(sum(amount) FILTER (WHERE kind = 'approved'), 0),
+      count(DISTINCT person_id) FILTER (WHERE kind = 'delivered'),
+      COALESCE(sum(amount) FILTER (WHERE kind = 'delivered'), 0)
+    FROM reporting_supportfact u JOIN support_entitlementitem i ON i.id = u.item_id
+    WHERE u.on_date BETWEEN %(start)s AND %(end)s
     GROUP BY ROLLUP (i.regime, i.code)""",
     """SELECT 'stays', NULL, count(*) FILTER (WHERE admitted_on BETWEEN %(start)s AND %(end)s),
       count(DISTINCT person_id) FILTER (WHERE admitted_on BETWEEN %(start)s AND %(end)s),
@@ -391,9 +386,8 @@ _STATISTICS_SQL = [
       COALESCE(sum(amount) FILTER (WHERE disbursed_on BETWEEN %(start)s AND %(end)s), 0), NULL, NULL
     FROM support_loan
     UNION ALL
-    SELECT 'visits', NULL, count(*), count(DISTINCT c.person_id), NULL, NULL, NULL, NULL
-    FROM victims_followupvisit v JOIN victims_case c ON c.id = v.case_id
-    WHERE v.visited_on BETWEEN %(start)s AND %(end)s
+    SELECT 'visits', NULL, count(*), count(DISTINCT person_id), NULL, NULL, NULL, NULL
+    FROM reporting_visitfact WHERE visited_on BETWEEN %(start)s AND %(end)s
     UNION ALL
     SELECT 'closures', reason, count(*), NULL, NULL, NULL, NULL, NULL FROM victims_caseclosure
     WHERE closed_on BETWEEN %(start)s AND %(end)s GROUP BY ROLLUP (reason)""",

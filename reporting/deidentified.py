@@ -39,6 +39,7 @@ from victims.countries import country_name
 from victims.models import Sex, TraffickingPurpose
 
 from .exports import HEADER_FILL
+from .facts import SupportFact
 from .scope import NATIONAL, Filters, Geography, person_key, scoped_rows, statistics_geography
 
 DEFAULT_K = 11
@@ -131,10 +132,11 @@ def _person_rows(geography: Geography, filters: Filters) -> tuple[str, list]:
     rows = scoped_rows(geography, filters)
     receptions = rows.receptions.values(
         x_case=F("pk"), x_person=F("pkey"), x_on=F("received_on"), x_dest=F("destination_country"),
-        x_purposes=F("purposes"), x_sex=F("person__sex"), x_dob=F("person__date_of_birth"),
-        x_byear=F("person__birth_year"), x_nat=F("person__nationality"),
+        x_purposes=F("purposes"), x_sex=F("sex"), x_dob=F("date_of_birth"),
+        x_byear=F("birth_year"), x_nat=F("nationality"),
     )
-    deliveries = rows.deliveries.values(x_person=person_key("line__request__person"), x_regime=F("line__item__regime"))
+    deliveries = rows.support.filter(kind=SupportFact.Kind.DELIVERED).values(
+        x_person=person_key("person"), x_regime=F("item__regime"))
     r_sql, r_params = receptions.query.sql_with_params()
     d_sql, d_params = deliveries.query.sql_with_params()
     sql = f"""

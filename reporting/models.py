@@ -76,6 +76,7 @@ class ProgrammeActivity(models.Model):
 
 
 # The periodic reports up the chain live in their own module (issue 15).
+from .facts import ReceptionFact, SupportFact, VisitFact  # noqa: E402, F401 - models: registered with the app here
 from .report_models import (  # noqa: E402,F401
     Report,
     ReportEvent,

@@ -26,7 +26,7 @@ from types import SimpleNamespace
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case as SqlCase
-from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import F, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -106,9 +106,9 @@ def reception_commune():
 
 
 def scoped_rows(geography: Geography, filters: Filters) -> SimpleNamespace:
-    """The rows behind every figure, as lazy querysets: cases in the geography (receptions in the
-    period are `cases.filter(received_on__range=...)`), and the support lines, deliveries, loans,
-    stays, follow-up visits and closures of those cases. Reads victim data in aggregate only: the
+    """The rows behind every figure, as lazy querysets: cases in the geography, their receptions in
+    the period (as facts: `reporting.facts`), and the support approved and delivered, the stays, loans, deliveries, loans,
+    follow-up visits and closures of those cases. Reads victim data in aggregate only: the
     callers select counts and codes, never a name.
 
     `contacts` (the contact log: hotline calls, walk-ins, messages) are in the period already and
@@ -116,22 +116,12 @@ def scoped_rows(geography: Geography, filters: Filters) -> SimpleNamespace:
     agency level the agency's own. A contact's geography is where it was recorded or is about, never
     who called: its caller fields are not selected by any statistic."""
     from facilities.models import Stay
-    from support.models import Delivery, Loan, SupportRequestLine
-    from victims.models import Case, CaseClosure, Contact, FollowUpVisit, IdentificationOutcome
+    from support.models import Loan
+    from victims.models import Case, CaseClosure, Contact
 
-    cases = Case.objects.annotate(geo_province=reception_province(), geo_commune=reception_commune())
-    if geography.level == PROVINCE:
-        cases = cases.filter(geo_province=geography.province_id)
-    elif geography.level == AGENCY:
-        cases = cases.filter(Q(receiving_agency_id=geography.agency_id) | Q(owning_agency_id=geography.agency_id))
-    if filters.province_id and geography.level == NATIONAL:
-        cases = cases.filter(geo_province=filters.province_id)
-    if filters.agency_type:
-        cases = cases.filter(receiving_agency__type__code=filters.agency_type)
-    if filters.agency_id and geography.level == PROVINCE:
-        cases = cases.filter(receiving_agency_id=filters.agency_id)
-    latest_outcome = IdentificationOutcome.objects.filter(case=OuterRef("pk")).order_by(
-        "-recorded_at", "-pk").values("outcome")[:1]
+    from .facts import ReceptionFact, SupportFact, VisitFact
+
+    cases = _in_geography(Case.objects, geography, filters)
     # Every case is in the national scope without filters: `case_id IN (every case)` would filter
     # nothing (the foreign keys are not null) and cost a hash of the whole case table per statement.
     # Asked of the query itself, so any condition added above restricts the related rows too.
@@ -144,17 +134,34 @@ def scoped_rows(geography: Geography, filters: Filters) -> SimpleNamespace:
     # Aggregates only: the models' default ordering would sort every row for nothing.
     return SimpleNamespace(
         cases=cases,
-        receptions=cases.filter(received_on__range=(filters.start, filters.end)).annotate(
-            outcome=Subquery(latest_outcome), pkey=person_key("person"),
-        ).order_by(),
-        lines=of_cases(SupportRequestLine.objects.order_by(), "request__case_id"),
-        deliveries=of_cases(Delivery.objects.order_by(), "line__request__case_id"),
+        # The receptions from the fact table (reporting.facts): the case's person and latest outcome
+        # without a join, under the same geography and filters as `cases`.
+        receptions=_in_geography(ReceptionFact.objects, geography, filters).filter(
+            received_on__range=(filters.start, filters.end)).annotate(pkey=person_key("person")).order_by(),
+        # Support approved and delivered, as facts: each with its person, item, date and amount.
+        support=of_cases(SupportFact.objects.order_by(), "case_id"),
         loans=of_cases(Loan.objects.order_by(), "case_id"),
         stays=of_cases(Stay.objects.order_by(), "case_id"),
-        visits=of_cases(FollowUpVisit.objects.order_by(), "case_id"),
+        visits=of_cases(VisitFact.objects.order_by(), "case_id"),  # with the person of their case
         closures=of_cases(CaseClosure.objects.order_by(), "case_id"),
         contacts=_scoped_contacts(Contact.objects.order_by(), geography, filters),
     )
+
+
+def _in_geography(manager, geography: Geography, filters: Filters):
+    """Cases, or their facts (the same field names), received or owned in the geography."""
+    rows = manager.annotate(geo_province=reception_province(), geo_commune=reception_commune())
+    if geography.level == PROVINCE:
+        rows = rows.filter(geo_province=geography.province_id)
+    elif geography.level == AGENCY:
+        rows = rows.filter(Q(receiving_agency_id=geography.agency_id) | Q(owning_agency_id=geography.agency_id))
+    if filters.province_id and geography.level == NATIONAL:
+        rows = rows.filter(geo_province=filters.province_id)
+    if filters.agency_type:
+        rows = rows.filter(receiving_agency__type__code=filters.agency_type)
+    if filters.agency_id and geography.level == PROVINCE:
+        rows = rows.filter(receiving_agency_id=filters.agency_id)
+    return rows
 
 
 def _scoped_contacts(contacts, geography: Geography, filters: Filters):

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Action
 from config.db_router import read_alias, reporting_sql
-from support.models.choices import LineStatus, Regime
+from support.models.choices import Regime
 from victims.countries import country_name
 from victims.models import (
     Case,
@@ -147,34 +147,64 @@ def _fetch(sql: str, params: list) -> list[dict]:
 
 
 def _reception_ctes(rows) -> tuple[str, list]:
-    """r: receptions in the period; p: one row per person received (attributes at first reception).
-    Both MATERIALIZED: every part of the reception statement reads them, and the scan of the scoped
-    receptions (joins, the latest outcome per case, the age) is the costly step, done once."""
+    """r: receptions in the period; p: one row per person received (attributes at first reception);
+    rp: the receptions with their person's flags. MATERIALIZED: each is read by several parts of
+    the reception statement.
+
+    p uses only aggregates a hash computes, no ORDER BY or DISTINCT (which would sort the year's
+    receptions): a fact carries its person's sex, birth date and so on, the same on every reception of
+    theirs, so the age at the first reception is the age on the earliest date; "more than one" is
+    min <> max. `single` marks a person received once in the period: most are, so rp takes their
+    flags from the row itself and joins only the others; ra and pu count them with COUNT(*), leaving
+    COUNT(DISTINCT) the few received several times."""
     receptions = rows.receptions.values(
         x_case=F("pk"), x_person=F("pkey"), x_on=F("received_on"), x_agency=F("receiving_agency_id"),
         x_type=F("receiving_agency__type__code"), x_channel=F("reception_channel"), x_province=F("geo_province"),
         x_commune=F("geo_commune"), x_dest=F("destination_country"), x_purposes=F("purposes"),
-        x_sex=F("person__sex"), x_dob=F("person__date_of_birth"), x_byear=F("person__birth_year"),
-        x_ethnic=F("person__ethnicity_id"), x_nat=F("person__nationality"), x_outcome=F("outcome"),
+        x_sex=F("sex"), x_dob=F("date_of_birth"), x_byear=F("birth_year"),
+        x_ethnic=F("ethnicity_id"), x_nat=F("nationality"), x_outcome=F("outcome"),
     )
     sql, params = _sql(receptions)
     ctes = f"""
     r0 AS ({sql}),
-    r AS MATERIALIZED (
-      SELECT r0.*, CASE
-        WHEN x_dob IS NOT NULL THEN date_part('year', age(x_on::timestamp, x_dob::timestamp))::int
-        WHEN x_byear IS NOT NULL THEN extract(year FROM x_on)::int - x_byear - 1
-      END AS x_age FROM r0
-    ),
+    r AS MATERIALIZED (SELECT * FROM r0),
     p AS MATERIALIZED (
-      SELECT x_person, MAX(x_sex) AS sex, MAX(x_ethnic) AS ethnic, MAX(x_nat) AS nat,
-        (array_agg(x_age ORDER BY x_on, x_case))[1] AS age,
-        MIN(CASE x_outcome WHEN 'identified' THEN 1 WHEN 'not_victim' THEN 2
-                           WHEN 'under_identification' THEN 3 ELSE 4 END) AS outcome_rank,
-        COUNT(DISTINCT x_province) AS n_provinces, COUNT(DISTINCT x_agency) AS n_agencies
-      FROM r GROUP BY x_person
+      SELECT x_person, sex, ethnic, nat, {_age("first_on", "dob", "byear")} AS age, outcome_rank,
+        multi_province, multi_agency, single
+      FROM (
+        SELECT x_person, MAX(x_sex) AS sex, MAX(x_ethnic) AS ethnic, MAX(x_nat) AS nat, MIN(x_on) AS first_on,
+          MAX(x_dob) AS dob, MAX(x_byear) AS byear,
+          MIN(CASE x_outcome WHEN 'identified' THEN 1 WHEN 'not_victim' THEN 2
+                             WHEN 'under_identification' THEN 3 ELSE 4 END) AS outcome_rank,
+          MIN(x_province) <> MAX(x_province) AS multi_province, MIN(x_agency) <> MAX(x_agency) AS multi_agency,
+          COUNT(*) = 1 AS single
+        FROM r GROUP BY x_person
+      ) g
+    ),
+    rp AS MATERIALIZED (
+      SELECT r.x_case, r.x_person, r.x_type, r.x_channel, r.x_province, r.x_agency, r.x_commune, r.x_dest,
+        r.x_purposes, date_trunc('month', r.x_on)::date AS month, r.x_sex = 'female' AS female,
+        COALESCE(m.age, {_age("r.x_on", "r.x_dob", "r.x_byear")}) < 18 AS minor, m.x_person IS NULL AS single
+      FROM r LEFT JOIN (SELECT x_person, age FROM p WHERE NOT single) m USING (x_person)
     )"""
     return ctes, params
+
+
+def _age(on: str, dob: str, byear: str) -> str:
+    """Age in whole years on `on`: from the birth date, else the birth year (a year old less, the
+    birthday not known to have passed)."""
+    return (f"CASE WHEN {dob} IS NOT NULL THEN date_part('year', age({on}::timestamp, {dob}::timestamp))::int "
+            f"WHEN {byear} IS NOT NULL THEN extract(year FROM {on})::int - {byear} - 1 END")
+
+
+def _persons(condition: str = "") -> str:
+    """Distinct persons of the rows of `rp` (meeting `condition`): those received once in the period
+    are one row each; only the others need COUNT(DISTINCT). In a grouping, a DISTINCT aggregate
+    would make PostgreSQL sort every row for each grouping set: there, the counts are split into a
+    hashed `_once` part over every row and a `_more` part over the few persons received again."""
+    also = f" AND {condition}" if condition else ""
+    return (f"COUNT(*) FILTER (WHERE single{also}) "
+            f"+ COUNT(DISTINCT x_person) FILTER (WHERE NOT single{also})")
 
 
 def _band_case(column: str) -> tuple[str, list]:
@@ -217,6 +247,7 @@ def _receptions(rows, geography: Geography, filters: Filters) -> tuple[list[dict
     dimensions = _reception_dimensions(geography, filters)
     flags = ", ".join(f"GROUPING({d}) AS g_{d.removeprefix('x_')}" for d in dimensions)
     sets = ", ".join(f"({d})" for d in dimensions)
+    keys = [f"g_{d.removeprefix('x_')}" for d in dimensions] + dimensions
     sql = f"""WITH {ctes},
     pa AS (
       SELECT GROUPING(sex) AS g_sex, GROUPING(band) AS g_band, GROUPING(ethnic) AS g_ethnic,
@@ -224,26 +255,40 @@ def _receptions(rows, geography: Geography, filters: Filters) -> tuple[list[dict
         sex, band, ethnic, nat, outcome_rank,
         COUNT(*) AS persons, COUNT(*) FILTER (WHERE sex = 'female') AS female,
         COUNT(*) FILTER (WHERE age < 18) AS minors,
-        COUNT(*) FILTER (WHERE n_provinces > 1) AS multi_province,
-        COUNT(*) FILTER (WHERE n_agencies > 1) AS multi_agency
-      FROM (SELECT sex, {band} AS band, ethnic, nat, outcome_rank, age, n_provinces, n_agencies FROM p) pb
+        COUNT(*) FILTER (WHERE multi_province) AS multi_province,
+        COUNT(*) FILTER (WHERE multi_agency) AS multi_agency
+      FROM (SELECT sex, {band} AS band, ethnic, nat, outcome_rank, age, multi_province, multi_agency FROM p) pb
       GROUP BY GROUPING SETS ((), (sex), (band), (ethnic), (nat), (outcome_rank))
     ),
-    ra AS (
-      SELECT {flags}, {", ".join(dimensions)},
-        COUNT(*) AS receptions, COUNT(DISTINCT x_person) AS persons,
+    ra_once AS (
+      SELECT {flags}, {", ".join(dimensions)}, COUNT(*) AS receptions, COUNT(*) FILTER (WHERE single) AS persons,
+        COUNT(*) FILTER (WHERE single AND female) AS female, COUNT(*) FILTER (WHERE single AND minor) AS minors
+      FROM rp GROUP BY GROUPING SETS ((), {sets})
+    ),
+    ra_more AS (
+      SELECT {flags}, {", ".join(dimensions)}, COUNT(DISTINCT x_person) AS persons,
         COUNT(DISTINCT x_person) FILTER (WHERE female) AS female,
         COUNT(DISTINCT x_person) FILTER (WHERE minor) AS minors
-      FROM (SELECT r.x_person, r.x_type, r.x_channel, r.x_province, r.x_agency, r.x_commune, r.x_dest,
-                   date_trunc('month', r.x_on)::date AS month, p.sex = 'female' AS female, p.age < 18 AS minor
-            FROM r JOIN p USING (x_person)) rp
-      GROUP BY GROUPING SETS ((), {sets})
+      FROM rp WHERE NOT single GROUP BY GROUPING SETS ((), {sets})
+    ),
+    ra AS (
+      SELECT {", ".join(f"o.{c}" for c in keys)}, o.receptions, o.persons + COALESCE(m.persons, 0) AS persons,
+        o.female + COALESCE(m.female, 0) AS female, o.minors + COALESCE(m.minors, 0) AS minors
+      FROM ra_once o LEFT JOIN ra_more m ON {" AND ".join(f"o.{c} IS NOT DISTINCT FROM m.{c}" for c in keys)}
+    ),
+    pu_once AS (
+      SELECT purpose, COUNT(*) AS receptions, COUNT(*) FILTER (WHERE single) AS persons
+      FROM rp, unnest(x_purposes) AS purpose GROUP BY purpose  -- a set: the fact holds each purpose once
+    ),
+    pu_more AS (
+      SELECT purpose, COUNT(DISTINCT x_person) AS persons
+      FROM rp, unnest(x_purposes) AS purpose WHERE NOT single GROUP BY purpose
     ),
     pu AS (
-      SELECT GROUPING(purpose) AS g_purpose, purpose, COUNT(DISTINCT x_case) AS receptions,
-        COUNT(DISTINCT x_person) AS persons
-      FROM r, unnest(x_purposes) AS purpose
-      GROUP BY ROLLUP (purpose)
+      SELECT 0 AS g_purpose, o.purpose, o.receptions, o.persons + COALESCE(m.persons, 0) AS persons
+      FROM pu_once o LEFT JOIN pu_more m USING (purpose)
+      UNION ALL
+      SELECT 1, NULL, COUNT(*), {_persons()} FROM rp WHERE cardinality(x_purposes) > 0
     )
     SELECT
       (SELECT json_agg(x) FROM (SELECT pa.*, eg.name AS ethnic_name
@@ -269,31 +314,19 @@ def _receptions(rows, geography: Geography, filters: Filters) -> tuple[list[dict
 def _support(rows, filters: Filters) -> list[dict]:
     """Approved and delivered support by regime and item. Rows are grouped on (regime, item code) with
     the item ids only; the names are read for the few aggregate rows afterwards."""
-    approved = rows.lines.filter(
-        status__in=[LineStatus.APPROVED, LineStatus.PARTLY_APPROVED],
-        request__decision__decision_date__range=(filters.start, filters.end),
-    ).values(
-        x_person=person_key("request__person"), x_regime=F("item__regime"), x_item=F("item__code"),
-        x_item_id=F("item_id"), x_amount=F("approved_amount"),
+    facts = rows.support.filter(on_date__range=(filters.start, filters.end)).values(
+        x_kind=F("kind"), x_person=person_key("person"), x_regime=F("item__regime"), x_item=F("item__code"),
+        x_item_id=F("item_id"), x_amount=F("amount"),
     )
-    delivered = rows.deliveries.filter(delivered_on__range=(filters.start, filters.end)).values(
-        x_person=person_key("line__request__person"), x_regime=F("line__item__regime"),
-        x_item=F("line__item__code"), x_item_id=F("line__item_id"), x_amount=F("amount"),
-    )
-    a_sql, a_params = _sql(approved)
-    d_sql, d_params = _sql(delivered)
-    columns = "x_person, x_regime, x_item, x_item_id, x_amount"
-    sql = f"""WITH u AS (
-      SELECT 'a' AS src, {columns} FROM ({a_sql}) a
-      UNION ALL SELECT 'd' AS src, {columns} FROM ({d_sql}) d
-    ),
+    f_sql, f_params = _sql(facts)
+    sql = f"""WITH u AS ({f_sql}),
     g AS (
       SELECT GROUPING(x_regime) AS g_regime, GROUPING(x_item) AS g_item, x_regime, x_item,
         array_agg(DISTINCT x_item_id) AS item_ids,
-        COUNT(DISTINCT x_person) FILTER (WHERE src = 'a') AS approved_persons,
-        COALESCE(SUM(x_amount) FILTER (WHERE src = 'a'), 0) AS approved_amount,
-        COUNT(DISTINCT x_person) FILTER (WHERE src = 'd') AS delivered_persons,
-        COALESCE(SUM(x_amount) FILTER (WHERE src = 'd'), 0) AS paid
+        COUNT(DISTINCT x_person) FILTER (WHERE x_kind = 'approved') AS approved_persons,
+        COALESCE(SUM(x_amount) FILTER (WHERE x_kind = 'approved'), 0) AS approved_amount,
+        COUNT(DISTINCT x_person) FILTER (WHERE x_kind = 'delivered') AS delivered_persons,
+        COALESCE(SUM(x_amount) FILTER (WHERE x_kind = 'delivered'), 0) AS paid
       FROM u GROUP BY ROLLUP (x_regime, x_item)
     )
     SELECT g_regime, g_item, x_regime, x_item, n.name_vi, n.name_en,
@@ -302,7 +335,7 @@ def _support(rows, filters: Filters) -> list[dict]:
       SELECT MAX(i.name_vi) AS name_vi, MAX(i.name_en) AS name_en FROM support_entitlementitem i
       WHERE g.g_item = 0 AND i.id = ANY(g.item_ids)
     ) n ON true"""
-    return _fetch(sql, a_params + d_params)
+    return _fetch(sql, f_params)
 
 
 def _stays_loans_followup(rows, filters: Filters) -> dict:
@@ -312,7 +345,7 @@ def _stays_loans_followup(rows, filters: Filters) -> dict:
     loans = rows.loans.values(x_person=person_key("person"), x_applied=F("applied_on"),
                               x_disbursed=F("disbursed_on"), x_amount=F("amount"))
     visits = rows.visits.filter(visited_on__range=(filters.start, filters.end)).values(
-        x_person=person_key("case__person"), x_case=F("case_id"))
+        x_person=person_key("person"))
     closures = rows.closures.filter(closed_on__range=(filters.start, filters.end)).values(x_reason=F("reason"))
     s_sql, s_params = _sql(stays)
     l_sql, l_params = _sql(loans)
@@ -336,7 +369,8 @@ def _stays_loans_followup(rows, filters: Filters) -> dict:
       COALESCE(SUM(x_amount) FILTER (WHERE x_disbursed BETWEEN %s AND %s), 0), NULL, NULL
     FROM l
     UNION ALL
-    SELECT 'visits', NULL, COUNT(*), COUNT(DISTINCT x_person), COUNT(DISTINCT x_case), NULL, NULL, NULL FROM v
+    SELECT 'visits', NULL, (SELECT COUNT(*) FROM v),
+      (SELECT COUNT(*) FROM (SELECT x_person FROM v GROUP BY 1) d), NULL, NULL, NULL, NULL  -- distinct by a hash
     UNION ALL
     SELECT 'closures', x_reason, COUNT(*), NULL, NULL, NULL, NULL, NULL FROM c GROUP BY ROLLUP (x_reason)"""
     params = s_params + l_params + v_params + c_params + [start, end] * 5 + [on_date, on_date] + [start, end] * 4

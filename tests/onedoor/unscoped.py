@@ -19,7 +19,7 @@ VICTIM_DATA_MODELS = frozenset({
     "StatusTransition", "ReintegrationPlan", "FollowUpVisit", "CaseClosure", "CaseAccessGrant",
     "SupportRequest", "SupportRequestLine", "SupportDocument", "SupportDecision", "Delivery", "Loan",
     "LoanRepayment", "Stay", "StayExtension", "Contact", "DuplicateProposal", "PersonMerge", "Referral",
-    "Handover",
+    "Handover", "ReceptionFact", "SupportFact", "VisitFact",
 })
 MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
 # Manager calls that read nothing (writes are the services' business, and they re-check scope).

@@ -276,6 +276,8 @@ class CaseClosure(CleanTextModel):
     class Meta:
         verbose_name = _("closure")
         verbose_name_plural = _("closures")
+        # The statistics count the period's closures by reason (reporting.statistics).
+        indexes = [models.Index(fields=["closed_on"], include=["reason"], name="case_closure_closed_on")]
 
     def __str__(self):
         return f"{self.case} / {self.get_reason_display()}"
