@@ -79,7 +79,7 @@ def test_the_dashboard_aggregates_are_read_from_the_replica(replica):
             CaptureQueriesContext(connections["default"]) as on_default:
         summary = build_tables(Geography(NATIONAL), filters)["by_key"]["summary"]
     assert {row.key: row.values["value"] for row in summary.rows}["persons"] == 0
-    assert len(on_replica) == 5 and "victims_case" in on_replica[0]["sql"]
+    assert len(on_replica) == 5 and "reporting_receptionfact" in on_replica[0]["sql"]
     assert not on_default
 
 

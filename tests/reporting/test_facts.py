@@ -110,3 +110,18 @@ def test_a_rebuild_writes_the_same_rows_as_the_triggers(world):
              for model in (ReceptionFact, SupportFact, VisitFact)}
     assert after == before
     assert all(before.values())
+
+
+def test_the_command_finds_a_fact_out_of_step_and_rebuilds_it(world):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    call_command("statistics_facts", stdout=StringIO())
+    ReceptionFact.objects.filter(case=world.hoa_tt).update(sex="unknown")  # as a load with triggers off
+    with pytest.raises(CommandError, match="--rebuild"):
+        call_command("statistics_facts", stdout=StringIO())
+    out = StringIO()
+    call_command("statistics_facts", "--rebuild", stdout=out)
+    assert "match their sources" in out.getvalue()
+    assert ReceptionFact.objects.get(case=world.hoa_tt).sex == "female"
