@@ -5,7 +5,8 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 # Triggers keep the fact tables (reporting/facts.py) in the transaction of every write. Each fact
-# is defined once, by its source view; the trigger functions copy from it.
+# is defined once, by its source view; the trigger functions copy from it. PL/pgSQL, whose plans
+# are kept for the session: a SQL function would plan the view again on every write (1.6 ms).
 
 # The fact of a case, computed from the source tables: the one definition the triggers copy.
 SOURCE = """
@@ -18,7 +19,8 @@ SELECT c.id AS case_id, c.person_id, c.received_on, c.receiving_agency_id, c.own
         ORDER BY o.recorded_at DESC, o.id DESC LIMIT 1) AS outcome
 FROM victims_case c JOIN victims_person p ON p.id = c.person_id;
 
-CREATE FUNCTION reporting_fact_store(case_ids bigint[]) RETURNS void LANGUAGE sql AS $$
+CREATE FUNCTION reporting_fact_store(case_ids bigint[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
   INSERT INTO reporting_receptionfact AS f (case_id, person_id, received_on, receiving_agency_id,
     owning_agency_id, reception_province_id, reception_channel, destination_country, purposes, sex,
     date_of_birth, birth_year, ethnicity_id, nationality, outcome)
@@ -32,7 +34,7 @@ CREATE FUNCTION reporting_fact_store(case_ids bigint[]) RETURNS void LANGUAGE sq
     destination_country = EXCLUDED.destination_country, purposes = EXCLUDED.purposes, sex = EXCLUDED.sex,
     date_of_birth = EXCLUDED.date_of_birth, birth_year = EXCLUDED.birth_year,
     ethnicity_id = EXCLUDED.ethnicity_id, nationality = EXCLUDED.nationality, outcome = EXCLUDED.outcome;
-$$;
+END $$;
 
 CREATE FUNCTION reporting_case_fact() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -125,13 +127,14 @@ FROM support_delivery dl
 JOIN support_supportrequestline l ON l.id = dl.line_id
 JOIN support_supportrequest r ON r.id = l.request_id;
 
-CREATE FUNCTION reporting_support_store(request_ids bigint[]) RETURNS void LANGUAGE sql AS $$
+CREATE FUNCTION reporting_support_store(request_ids bigint[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
   DELETE FROM reporting_supportfact WHERE request_id = ANY(request_ids);
   INSERT INTO reporting_supportfact (kind, request_id, line_id, delivery_id, case_id, person_id, item_id,
     on_date, amount)
   SELECT kind, request_id, line_id, delivery_id, case_id, person_id, item_id, on_date, amount
   FROM reporting_supportsource WHERE request_id = ANY(request_ids);
-$$;
+END $$;
 
 CREATE FUNCTION reporting_support_fact() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
