@@ -39,7 +39,7 @@ from .models import (
     SharedPart,
     Urgency,
 )
-from .scoping import memberships_allowing
+from .scoping import grants_changed, memberships_allowing
 from .services import _text, agency_province, case_lock, sharing_consent_check
 from .workflow import Status
 
@@ -178,6 +178,7 @@ def _revoke(grant: CaseAccessGrant | None, user) -> None:
         CaseAccessGrant.objects.filter(pk=grant.pk, revoked_at__isnull=True).update(
             revoked_at=timezone.now(), revoked_by=user,
         )
+        grants_changed()  # update() sends no signal
 
 
 def referral_accept(*, user: User, referral: Referral, note: str = "") -> Referral:

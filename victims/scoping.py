@@ -10,13 +10,27 @@ agency
       victim's home province, else the receiving agency's) or the owning agency's province.
 
 A scoped queryset is one SQL statement whatever the number of grants, agencies or cases. The actor's
-own small sets (the acting membership's agency, a department's province, the agencies in it) are
-read once per request (`actor_sets`) and passed as array parameters, so PostgreSQL does not plan
-their nested subqueries again in every statement; grants, which can be many, stay a subquery.
+own small sets (the acting membership's agency, a department's province, the agencies in it) and its
+granted case ids are read once per request (`actor_sets`, `_granted_ids`) and passed as array
+parameters, so neither Django nor PostgreSQL builds and plans their subqueries again in every
+statement (a case page runs ~30). A grant written in the request makes the next statement read the
+grants again (`grants_changed`); past GRANTED_IDS_CAP grants the path stays a subquery.
 """
 
+import itertools
+
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import BooleanField, Exists, Expression, F, OuterRef, Q, Value
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Exists,
+    Expression,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    Value,
+)
 from django.db.models.functions import Now
 
 from accounts.actor import UNBOUND, acting_membership, as_user
@@ -25,6 +39,18 @@ from accounts.roles import roles_allowing
 
 SOCIAL_AFFAIRS_DEPARTMENT = "social_affairs_department"
 POLICE = "police"
+GRANTED_IDS_CAP = 2000  # more active grants than this for one agency: the grants path stays a subquery
+
+_grant_writes = itertools.count(1)
+_grant_generation = 0
+
+
+def grants_changed() -> None:
+    """A grant was written (saved, revoked, deleted) in this process: every binding reads its grants
+    again before its next scoped statement. Connected to the grant's saves and deletes
+    (victims.apps); the services that revoke with `update()` call it themselves."""
+    global _grant_generation
+    _grant_generation = next(_grant_writes)
 
 
 def is_acting_user(user) -> bool:
@@ -87,8 +113,10 @@ def case_scope(user, action: str) -> Q | None:
     page: an OR of `IN (subquery)` paths could only scan the whole table.
     """
     cache = _binding_cache(user)
-    if cache is not None and ("case_scope", action) in cache:
-        return cache["case_scope", action]
+    if cache is not None:
+        _forget_stale_grants(cache)
+        if ("case_scope", action) in cache:
+            return cache["case_scope", action]
     paths = _scope_paths(user, action)
     if paths is None:
         scope = None
@@ -101,10 +129,47 @@ def case_scope(user, action: str) -> Q | None:
             | Q(AnyOf("owning_agency_id", agencies_in_department_provinces))
         )
     if cache is not None:
-        # The same filter for every scoped query of the request (a case page runs ~30): the grants
-        # path is still a subquery, evaluated by each statement; only building it is saved.
+        # The same filter for every scoped query of the request (a case page runs ~30).
         cache["case_scope", action] = scope
     return scope
+
+
+def _forget_stale_grants(cache: dict) -> None:
+    """Drop what a binding resolved from the grants when a grant was written since."""
+    if cache.get("grant_generation") != _grant_generation:
+        for key in [k for k in cache if isinstance(k, tuple) and k[0] == "case_scope"]:
+            del cache[key]
+        cache.pop("grants", None)
+        cache["grant_generation"] = _grant_generation
+
+
+def _granted_ids(user, action: str, grants):
+    """The case ids granted to a bound actor for `action`, as a list (or `grants`' subquery when
+    there are more than GRANTED_IDS_CAP). Read with the acting membership (`actor_sets`), so no
+    query of their own, unless a grant was written since: then one, for every action."""
+    cache = _binding_cache(user)
+    if cache is None:
+        return grants.values("case_id")
+    _forget_stale_grants(cache)
+    if "grants" not in cache:
+        from .models import CaseAccessGrant
+
+        cache["grants"] = _grant_rows(list(CaseAccessGrant.objects.filter(
+            _actor_grants(cache["row"][1], as_user(user).pk)).order_by("pk").values_list("case_id", "actions")
+            [:GRANTED_IDS_CAP + 1]))
+    rows = cache["grants"]
+    if rows is None:
+        return grants.values("case_id")
+    return [case_id for case_id, actions in rows if action in actions]
+
+
+def _actor_grants(agency, user) -> Q:
+    """The active grants of an agency (an id or an outer reference) or of the user personally."""
+    return active_grant_q() & (Q(grantee_agency_id=agency) | Q(grantee_user_id=user))
+
+
+def _grant_rows(rows: list) -> list | None:
+    return rows if len(rows) <= GRANTED_IDS_CAP else None
 
 
 def _binding_cache(user) -> dict | None:
@@ -163,7 +228,8 @@ def _scope_paths(user, action: str):
     grants = CaseAccessGrant.objects.active().filter(actions__contains=[action]).filter(
         Q(AnyOf("grantee_agency_id", agencies)) | personal
     )
-    return agencies, grants.values("case_id"), department_provinces, agencies_in_department_provinces
+    granted = grants.values("case_id") if sets is None else _granted_ids(user, action, grants)
+    return agencies, granted, department_provinces, agencies_in_department_provinces
 
 
 def _agencies_in(provinces: Q):
@@ -182,17 +248,29 @@ def actor_sets(user, action: str) -> tuple[list, list, list, list] | None:
     if cache is None or bound is UNBOUND:
         return None
     if "row" not in cache:
+        from .models import CaseAccessGrant
+
         province = OuterRef("agency__jurisdiction_id")
+        # The grants with the membership, as two arrays in grant order: case ids and actions.
+        grants = CaseAccessGrant.objects.filter(_actor_grants(OuterRef("agency_id"), OuterRef("user_id"))).order_by("pk")
         cache["row"] = None if bound is None else Membership.objects.filter(
             pk=bound.pk, user_id=user.pk, is_active=True, agency__is_active=True,
         ).annotate(
-            local=ArraySubquery(_agencies_in(Q(jurisdiction_id=province) | Q(jurisdiction__parent_id=province)))
+            local=ArraySubquery(_agencies_in(Q(jurisdiction_id=province) | Q(jurisdiction__parent_id=province))),
+            grant_cases=ArraySubquery(grants.values("case_id")[:GRANTED_IDS_CAP + 1]),
+            grant_actions=ArraySubquery(grants.annotate(
+                listed=Func(F("actions"), Value(","), function="array_to_string", output_field=CharField())
+            ).values("listed")[:GRANTED_IDS_CAP + 1]),
         ).values_list("role", "agency_id", "agency__type__code", "agency__jurisdiction__level",
-                      "agency__jurisdiction_id", "local").first()
+                      "agency__jurisdiction_id", "local", "grant_cases", "grant_actions").first()
+        if cache["row"] is not None:
+            *_, cases, actions = cache["row"]
+            cache["grants"] = _grant_rows([(case, listed.split(",")) for case, listed in zip(cases, actions, strict=True)])
+            cache["grant_generation"] = _grant_generation
     row = cache["row"]
     if row is None or row[0] not in roles_allowing(action):
         return [], [], [], []
-    role, agency_id, type_code, level, jurisdiction_id, nearby = row
+    role, agency_id, type_code, level, jurisdiction_id, nearby, *_grants = row
     if type_code == SOCIAL_AFFAIRS_DEPARTMENT and level == AdministrativeUnit.Level.PROVINCE:
         return [agency_id], [jurisdiction_id], nearby, nearby
     return [agency_id], [], [], nearby

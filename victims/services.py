@@ -44,7 +44,7 @@ from .models import (
     VerificationRequest,
 )
 from .models.followup import DEFAULT_VISIT_INTERVAL_MONTHS, MAX_FOLLOW_UP_MONTHS
-from .scoping import POLICE, memberships_allowing
+from .scoping import POLICE, grants_changed, memberships_allowing
 from .text import add_months, clean_text
 from .workflow import (
     ENTERED_BY_CLOSURE,
@@ -896,6 +896,7 @@ def consent_withdraw(*, user: User, consent: Consent, withdrawn_on: datetime.dat
         consent.withdrawn_on = withdrawn_on
         consent.save(update_fields=["withdrawn_on"])
         CaseAccessGrant.objects.active().filter(consent=consent).update(revoked_at=timezone.now(), revoked_by=user)
+        grants_changed()  # update() sends no signal
         return consent
 
 

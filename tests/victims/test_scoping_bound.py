@@ -1,0 +1,127 @@
+"""A bound actor (every request) reads its granted case ids once, and still sees every grant change.
+
+`act_as` binds a user to its acting membership for one request; `victims.scoping` then resolves the
+grants once for the binding (`_granted_ids`) instead of a subquery in every scoped statement. These
+tests hold the two forms to the same answers and show that a grant written, revoked or withdrawn in
+the request reaches the next statement of that same request.
+"""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from accounts.actor import act_as
+from victims import scoping
+from victims.models import CaseAccessGrant, Consent
+
+from .factories import CaseAccessGrantFactory, CaseFactory, member
+
+pytestmark = pytest.mark.django_db
+
+VIEW, IDENTITY, EDIT = "case.view", "case.view_identity", "case.edit"
+
+
+def bound(user):
+    act_as(user, user.memberships.get())
+    return user
+
+
+def visible(user, action=VIEW) -> set:
+    from victims.models import Case
+
+    return set(Case.objects.visible_to(user, action).values_list("pk", flat=True))
+
+
+def scoped_sql(user, action=VIEW) -> str:
+    from victims.models import Case
+
+    return str(Case.objects.visible_to(user, action).query).lower()
+
+
+def grants_world(world):
+    own = CaseFactory(receiving_agency=world.centre_hn)
+    to_agency = CaseFactory(receiving_agency=world.centre_ls)
+    to_user = CaseFactory(receiving_agency=world.centre_ls)
+    expired = CaseFactory(receiving_agency=world.centre_ls)
+    revoked = CaseFactory(receiving_agency=world.centre_ls)
+    elsewhere = CaseFactory(receiving_agency=world.centre_ls)
+    CaseAccessGrantFactory(case=to_agency, grantee_agency=world.centre_hn, actions=[VIEW])
+    CaseAccessGrantFactory(case=to_user, grantee_agency=None, grantee_user=world.caseworker_hn,
+                           actions=[VIEW, IDENTITY])
+    CaseAccessGrantFactory(case=expired, grantee_agency=world.centre_hn,
+                           expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    CaseAccessGrantFactory(case=revoked, grantee_agency=world.centre_hn, revoked_at=timezone.now())
+    CaseAccessGrantFactory(case=elsewhere, grantee_agency=world.police_hn)
+    return own, to_agency, to_user
+
+
+@pytest.mark.parametrize("action", [VIEW, IDENTITY, EDIT])
+def test_bound_and_unbound_actors_see_the_same_cases(world, action):
+    grants_world(world)
+    unbound = visible(world.caseworker_hn, action)
+    assert visible(bound(world.caseworker_hn), action) == unbound
+
+
+def test_the_bound_scope_reads_the_grants_once_per_request(world, django_assert_num_queries):
+    own, to_agency, to_user = grants_world(world)
+    user = bound(world.caseworker_hn)
+    assert visible(user) == {own.pk, to_agency.pk, to_user.pk}
+    with django_assert_num_queries(1):  # the list alone: membership and grants are already read
+        assert visible(user, IDENTITY) == {own.pk, to_user.pk}
+    assert "accessgrant" not in scoped_sql(user)  # an array of ids, not a subquery
+
+
+def test_a_grant_written_in_the_request_is_seen_by_its_next_statement(world):
+    case = CaseFactory(receiving_agency=world.centre_ls)
+    user = bound(world.caseworker_hn)
+    assert case.pk not in visible(user)
+    grant = CaseAccessGrantFactory(case=case, grantee_agency=world.centre_hn, actions=[VIEW])
+    assert case.pk in visible(user)
+    grant.delete()
+    assert case.pk not in visible(user)
+
+
+def test_a_grant_revoked_in_the_request_closes_the_case_for_its_next_statement(world):
+    from victims.referrals import _revoke
+
+    case = CaseFactory(receiving_agency=world.centre_ls)
+    grant = CaseAccessGrantFactory(case=case, grantee_agency=world.centre_hn, actions=[VIEW])
+    user = bound(world.caseworker_hn)
+    assert case.pk in visible(user)
+    _revoke(grant, world.caseworker_ls)  # an UPDATE: no signal, the service says so
+    assert CaseAccessGrant.objects.get(pk=grant.pk).revoked_at is not None
+    assert case.pk not in visible(user)
+
+
+def test_a_consent_withdrawn_in_the_request_closes_what_it_shared(world):
+    from victims.services import consent_withdraw
+
+    case = CaseFactory(receiving_agency=world.centre_ls)
+    consent = Consent.objects.create(case=case, person=case.person, recorded_on=case.received_on,
+                                     share_with=["social_centre"], recorded_by=world.caseworker_ls)
+    CaseAccessGrantFactory(case=case, grantee_agency=world.centre_hn, actions=[VIEW], consent=consent)
+    user = bound(world.caseworker_hn)
+    assert case.pk in visible(user)
+    consent_withdraw(user=bound(world.caseworker_ls), consent=consent)
+    assert case.pk not in visible(user)
+
+
+def test_past_the_cap_the_grants_stay_a_subquery_with_the_same_answer(world, monkeypatch):
+    own, to_agency, to_user = grants_world(world)
+    for _ in range(3):
+        CaseAccessGrantFactory(case=CaseFactory(receiving_agency=world.centre_ls), grantee_agency=world.centre_hn,
+                               actions=[VIEW])
+    unbound = visible(world.caseworker_hn)
+    monkeypatch.setattr(scoping, "GRANTED_IDS_CAP", 2)
+    user = bound(world.caseworker_hn)
+    assert visible(user) == unbound
+    assert "accessgrant" in scoped_sql(user)
+
+
+def test_an_unbound_colleague_is_not_given_the_bound_users_grants(world):
+    case = CaseFactory(receiving_agency=world.centre_ls)
+    CaseAccessGrantFactory(case=case, grantee_agency=None, grantee_user=world.caseworker_hn, actions=[VIEW])
+    colleague = bound(member(world.centre_hn))
+    bound(world.caseworker_hn)
+    assert case.pk not in visible(colleague)
