@@ -55,7 +55,11 @@ class ReceptionFact(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["received_on"], name="reception_fact_received"),
-                   models.Index(fields=["person"], name="reception_fact_person")]
+                   models.Index(fields=["person"], name="reception_fact_person"),
+                   # A province's or an agency's receptions (reporting.scope.received_in, _in_geography).
+                   models.Index(fields=["reception_province"], name="reception_fact_province"),
+                   models.Index(fields=["receiving_agency"], name="reception_fact_receiver"),
+                   models.Index(fields=["owning_agency"], name="reception_fact_owner")]
 
     def __str__(self) -> str:
         return f"reception fact {self.case_id}"

@@ -269,7 +269,7 @@ class Migration(migrations.Migration):
                 ('reception_province', models.ForeignKey(db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.administrativeunit')),
             ],
             options={
-                'indexes': [models.Index(fields=['received_on'], name='reception_fact_received'), models.Index(fields=['person'], name='reception_fact_person')],
+                'indexes': [models.Index(fields=['received_on'], name='reception_fact_received'), models.Index(fields=['person'], name='reception_fact_person'), models.Index(fields=['reception_province'], name='reception_fact_province'), models.Index(fields=['receiving_agency'], name='reception_fact_receiver'), models.Index(fields=['owning_agency'], name='reception_fact_owner')],
             },
         ),
         migrations.CreateModel(
