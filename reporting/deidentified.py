@@ -41,6 +41,7 @@ from victims.models import Sex, TraffickingPurpose
 from .exports import HEADER_FILL
 from .facts import SupportFact
 from .scope import NATIONAL, Filters, Geography, person_key, scoped_rows, statistics_geography
+from .statistics import age_sql
 
 DEFAULT_K = 11
 LOG_DOWNLOAD = "statistics.deidentified"
@@ -141,12 +142,7 @@ def _person_rows(geography: Geography, filters: Filters) -> tuple[str, list]:
     d_sql, d_params = deliveries.query.sql_with_params()
     sql = f"""
     r0 AS ({r_sql}),
-    r AS (
-      SELECT r0.*, CASE
-        WHEN x_dob IS NOT NULL THEN date_part('year', age(x_on::timestamp, x_dob::timestamp))::int
-        WHEN x_byear IS NOT NULL THEN extract(year FROM x_on)::int - x_byear - 1
-      END AS x_age FROM r0
-    ),
+    r AS (SELECT r0.*, {age_sql("x_on", "x_dob", "x_byear")} AS x_age FROM r0),
     pu AS (SELECT x_person, string_agg(DISTINCT u, ',' ORDER BY u) AS purposes
            FROM r, unnest(x_purposes) AS u GROUP BY x_person),
     dl AS (SELECT x_person, array_agg(DISTINCT x_regime ORDER BY x_regime) AS regimes

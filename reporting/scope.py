@@ -107,7 +107,7 @@ def reception_commune():
 
 def scoped_rows(geography: Geography, filters: Filters) -> SimpleNamespace:
     """The rows behind every figure, as lazy querysets: cases in the geography, their receptions in
-    the period (as facts: `reporting.facts`), and the support approved and delivered, the stays, loans, deliveries, loans,
+    the period (as facts: `reporting.facts`), and the support approved and delivered, loans, stays,
     follow-up visits and closures of those cases. Reads victim data in aggregate only: the
     callers select counts and codes, never a name.
 

@@ -169,7 +169,7 @@ def _reception_ctes(rows) -> tuple[str, list]:
     r0 AS ({sql}),
     r AS MATERIALIZED (SELECT * FROM r0),
     p AS MATERIALIZED (
-      SELECT x_person, sex, ethnic, nat, {_age("first_on", "dob", "byear")} AS age, outcome_rank,
+      SELECT x_person, sex, ethnic, nat, {age_sql("first_on", "dob", "byear")} AS age, outcome_rank,
         multi_province, multi_agency, single
       FROM (
         SELECT x_person, MAX(x_sex) AS sex, MAX(x_ethnic) AS ethnic, MAX(x_nat) AS nat, MIN(x_on) AS first_on,
@@ -184,15 +184,16 @@ def _reception_ctes(rows) -> tuple[str, list]:
     rp AS MATERIALIZED (
       SELECT r.x_case, r.x_person, r.x_type, r.x_channel, r.x_province, r.x_agency, r.x_commune, r.x_dest,
         r.x_purposes, date_trunc('month', r.x_on)::date AS month, r.x_sex = 'female' AS female,
-        COALESCE(m.age, {_age("r.x_on", "r.x_dob", "r.x_byear")}) < 18 AS minor, m.x_person IS NULL AS single
+        COALESCE(m.age, {age_sql("r.x_on", "r.x_dob", "r.x_byear")}) < 18 AS minor, m.x_person IS NULL AS single
       FROM r LEFT JOIN (SELECT x_person, age FROM p WHERE NOT single) m USING (x_person)
     )"""
     return ctes, params
 
 
-def _age(on: str, dob: str, byear: str) -> str:
-    """Age in whole years on `on`: from the birth date, else the birth year (a year old less, the
-    birthday not known to have passed)."""
+def age_sql(on: str, dob: str, byear: str) -> str:
+    """Age in whole years on `on` (SQL of three columns): from the birth date, else the birth year (a
+    year old less, the birthday not known to have passed). The statistics and the de-identified
+    dataset both count ages this way."""
     return (f"CASE WHEN {dob} IS NOT NULL THEN date_part('year', age({on}::timestamp, {dob}::timestamp))::int "
             f"WHEN {byear} IS NOT NULL THEN extract(year FROM {on})::int - {byear} - 1 END")
 
