@@ -17,7 +17,10 @@ TWO_FACTOR_EXEMPT_URL_NAMES = {
 
 
 class SessionTimeoutMiddleware:
-    """Sign out after 30 minutes without a request, and 12 hours after the login in any case."""
+    """Sign out after 30 minutes without a request, and 12 hours after the login in any case.
+
+    The last activity is recorded at most once a minute; that write also renews the cookie.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -31,7 +34,8 @@ class SessionTimeoutMiddleware:
                 logout(request)
                 messages.info(request, _("Your session has expired. Please sign in again."))
                 return redirect_to_login(request)
-            request.session["last_seen_at"] = now
+            if "last_seen_at" not in request.session or now - last_seen >= settings.SESSION_ACTIVITY_RESOLUTION:
+                request.session["last_seen_at"] = now
         return self.get_response(request)
 
 

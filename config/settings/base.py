@@ -213,7 +213,10 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 # Sessions: 30 minutes of inactivity, 12 hours at most.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"  # survives a Redis outage
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# The last activity is written at most once a minute (accounts.middleware), not on every request: a
+# session row UPDATE per page view is three statements. So a session may end up to a minute early.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_ACTIVITY_RESOLUTION = 60
 SESSION_ABSOLUTE_TIMEOUT = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

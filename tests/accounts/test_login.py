@@ -1,7 +1,10 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.oath import totp
 
@@ -186,6 +189,19 @@ class TestSessionTimeout:
         staff_client.get("/")
         self.age_session(staff_client, last_seen_at=29 * 60)
         assert staff_client.get("/").status_code == 200
+
+    def test_activity_is_written_at_most_once_a_minute(self, staff_client):
+        staff_client.get("/")
+        seen = staff_client.session["last_seen_at"]
+        with CaptureQueriesContext(connection) as queries:
+            assert staff_client.get("/").status_code == 200
+        assert not [q for q in queries.captured_queries if q["sql"].startswith('UPDATE "django_session"')]
+        assert staff_client.session["last_seen_at"] == seen
+
+        self.age_session(staff_client, last_seen_at=61)
+        response = staff_client.get("/")
+        assert staff_client.session["last_seen_at"] > seen - 61
+        assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 1800  # the cookie renewed
 
     def test_twelve_hours_after_login_signs_out_even_when_active(self, staff_client):
         staff_client.get("/")

@@ -284,3 +284,35 @@ def test_the_case_list_filters_by_status_province_agency_and_dates(world):
     assert set(case_list(user=user, province=world.lang_son)) == {old, new}
     assert list(case_list(user=user, ordering="received_on")) == [old, new]
     assert list(case_list(user=user, ordering="; DROP TABLE")) == [new, old]  # unknown: default order
+
+
+class TestRowsOfOneCase:
+    """`of_case`: the rows of a case skip the second scope check only for the very case object
+    `case_get` read for this user and action; any other case object is scoped as usual."""
+
+    def test_a_case_read_in_scope_gives_its_rows(self, world):
+        from victims.selectors import case_get
+
+        case = CaseFactory(receiving_agency=world.centre_ls)
+        CaseChildFactory(case=case)
+        read = case_get(user=world.caseworker_ls, pk=case.pk)
+
+        assert CaseChild.objects.of_case(world.caseworker_ls, read).count() == 1
+
+    def test_a_case_object_from_elsewhere_is_scoped(self, world):
+        case = CaseFactory(receiving_agency=world.centre_ls)
+        CaseChildFactory(case=case)
+        assert CaseChild.objects.filter(case=case).exists()  # the row exists
+
+        assert CaseChild.objects.of_case(world.caseworker_hn, case).count() == 0
+        assert CaseChild.objects.of_case(world.caseworker_ls, case).count() == 1
+
+    def test_a_case_read_for_someone_else_or_another_action_is_scoped(self, world):
+        from victims.selectors import case_get
+
+        case = CaseFactory(receiving_agency=world.centre_ls)
+        CaseChildFactory(case=case)
+        read = case_get(user=world.caseworker_ls, pk=case.pk)
+
+        assert CaseChild.objects.of_case(world.caseworker_hn, read).count() == 0
+        assert CaseChild.objects.of_case(world.analyst, read, IDENTITY).count() == 0

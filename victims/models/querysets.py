@@ -47,6 +47,14 @@ class CaseScopedQuerySet(models.QuerySet):
 
         return self.filter(case__in=Case.objects.visible_to(user, action))
 
+    def of_case(self, user, case, action: str = Action.CASE_VIEW):
+        """The rows of one case this user may see for `action`. A case `case_get` has just read for
+        this user and action is already known to be in scope: its rows need no second scope check."""
+        from ..selectors import read_through_case_get
+
+        rows = self if read_through_case_get(user, case, action) else self.visible_to(user, action)
+        return rows.filter(case_id=case.pk)
+
 
 class PersonQuerySet(models.QuerySet):
     def surviving(self):

@@ -204,10 +204,9 @@ def case_page_context(request, case: Case) -> dict:
     """Everything the case page shows, in a constant number of queries."""
     user = request.user
     perms = selectors.case_permissions(user, case)
-    scoped = {"user": user, "action": Action.CASE_VIEW}
 
     def rows(model):
-        return model.objects.visible_to(**scoped).filter(case_id=case.pk)
+        return model.objects.of_case(user, case)
 
     timeline = case_timeline(user, case)
     status = case.status
