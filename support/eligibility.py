@@ -120,13 +120,39 @@ def _adult_category(case: Case, result: str | None) -> str:
     return PersonCategory.UNDER_IDENTIFICATION if citizen else PersonCategory.FOREIGNER_UNDER_IDENTIFICATION
 
 
-def facts_for(*, person: Person, case: Case, on: datetime.date) -> Facts:
+@dataclass(frozen=True)
+class CaseState:
+    """What the facts of every person of one case share on one date: read once for all of them."""
+
+    case_id: int
+    on: datetime.date
+    result: str | None
+    confirmed_on: datetime.date | None
+    version: PolicyVersion | None
+    child_ids: frozenset[int] | None = None  # None: asked of the database when a person is not the victim
+
+
+def case_state(case: Case, on: datetime.date, *, child_ids=None) -> CaseState:
     result, confirmed_on = identification_state(case)
-    version = version_in_force(on, case.province)
+    children = None if child_ids is None else frozenset(child_ids)
+    return CaseState(case.pk, on, result, confirmed_on, version_in_force(on, case.province), children)
+
+
+def facts_for(*, person: Person, case: Case, on: datetime.date, state: CaseState | None = None) -> Facts:
+    """The facts eligibility reads for this person of this case on `on`; `state` (case_state) when
+    the facts of several persons of the same case are read together."""
+    if state is None or (state.case_id, state.on) != (case.pk, on):
+        state = case_state(case, on)
+    result, confirmed_on, version = state.result, state.confirmed_on, state.version
     reasons: list[Reason] = []
     category = None
     is_victim = person.pk == case.person_id
-    is_child = not is_victim and CaseChild.objects.filter(case=case, person=person).exists()
+    if is_victim:
+        is_child = False
+    elif state.child_ids is not None:
+        is_child = person.pk in state.child_ids
+    else:
+        is_child = CaseChild.objects.filter(case=case, person=person).exists()
 
     if not (is_victim or is_child):
         reasons.append(Reason("not_in_case", _(

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AdministrativeUnit
@@ -14,11 +15,11 @@ NO_VERSION_MESSAGE = _("No support policy is in force on %(date)s.")
 def version_in_force(day: datetime.date, province: AdministrativeUnit | None = None) -> PolicyVersion | None:
     """The version in force on `day`: the province's own version if it has one, else the national one."""
     versions = PolicyVersion.objects.in_force_on(day)
-    if province is not None:
-        own = versions.filter(province=province).first()
-        if own is not None:
-            return own
-    return versions.filter(province__isnull=True).first()
+    if province is None:
+        return versions.filter(province__isnull=True).first()
+    # One statement: the province's own version sorts before the national one.
+    return (versions.filter(Q(province=province) | Q(province__isnull=True))
+            .order_by(F("province").asc(nulls_last=True), "-valid_from", "code").first())
 
 
 def amount_for(item: EntitlementItem, province: AdministrativeUnit | None, day: datetime.date) -> int | None:

@@ -14,8 +14,9 @@ from accounts.roles import Action
 from victims.models import Case, CaseChild, Person
 from victims.readmodel import person_name
 from victims.scoping import memberships_allowing
+from victims.selectors import read_through_case_get
 
-from .eligibility import Situation, check_eligibility, facts_for
+from .eligibility import Situation, case_state, check_eligibility, facts_for
 from .models import (
     Delivery,
     DocumentType,
@@ -219,12 +220,21 @@ def support_summary_for_case(user, case: Case, today: datetime.date | None = Non
     """Per person (victim and accompanying children) and per regime: what they are entitled to under the
     policy in force today, and the amounts requested, approved and delivered. None when the user may not
     see the case's support (then the case page shows nothing about support)."""
-    visible = Case.objects.visible_to(user, Action.SUPPORT_VIEW).filter(pk=case.pk)
-    if not visible.exists():
+    # May the user see the case's support, request support, see its names: one statement.
+    # The case page's case was read for this user with its identity flag.
+    identity_visible = case.identity_visible if read_through_case_get(user, case) else None
+    flags = {"can_request": Action.SUPPORT_REQUEST}
+    if identity_visible is None:
+        flags["identity_visible"] = Action.CASE_VIEW_IDENTITY
+    allowed = (Case.objects.visible_to(user, Action.SUPPORT_VIEW).filter(pk=case.pk)
+             .with_flags(user, **flags).values(*flags).first())
+    if allowed is None:
         return None
-    identity_visible = Case.objects.visible_to(user, Action.CASE_VIEW_IDENTITY).filter(pk=case.pk).exists()
+    identity_visible = allowed.get("identity_visible", identity_visible)
     today = today or timezone.localdate()
-    version = version_in_force(today, case.province)
+    persons = people_of_case(case)
+    state = case_state(case, today, child_ids=[person.pk for person in persons[1:]])
+    version = state.version
     items = list(EntitlementItem.objects.filter(version=version).select_related("version")) if version else []
 
     lines = (
@@ -249,8 +259,8 @@ def support_summary_for_case(user, case: Case, today: datetime.date | None = Non
     borrowed = {r["person_id"]: r["total"] for r in loans}
 
     people = []
-    for person in people_of_case(case):
-        facts = facts_for(person=person, case=case, on=today)
+    for person in persons:
+        facts = facts_for(person=person, case=case, on=today, state=state)
         rows = []
         for regime in Regime:
             regime_items = [i for i in items if i.regime == regime]
@@ -278,8 +288,7 @@ def support_summary_for_case(user, case: Case, today: datetime.date | None = Non
             category_label=PersonCategory(facts.category).label if facts.category else "",
             reasons=[r.message for r in facts.category_reasons], rows=rows,
         ))
-    can_request = Case.objects.visible_to(user, Action.SUPPORT_REQUEST).filter(pk=case.pk).exists()
-    return SupportSummary(case=case, version=version, people=people, can_request=can_request)
+    return SupportSummary(case=case, version=version, people=people, can_request=allowed["can_request"])
 
 
 # ---------------------------------------------------------------------------------------------

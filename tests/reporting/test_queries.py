@@ -19,7 +19,7 @@ URL = reverse("reporting:dashboard") + "?period=year-2025"
 # The centre manager receives referrals: the menu counts its waiting inbox (one query); the case-level
 # check reads the acting membership's scope sets once (victims.scoping.actor_sets: one query), which
 # the ministry, never holding case-level access, does not need.
-PINNED = {"ministry_analyst": 14, "department_statistician": 16, "centre_manager": 16}
+PINNED = {"ministry_analyst": 11, "department_statistician": 13, "centre_manager": 13}
 
 
 def grow(world, n: int):

@@ -14,17 +14,20 @@ class CaseQuerySet(models.QuerySet):
         scope = case_scope(user, action)
         return self.none() if scope is None else self.filter(scope)
 
+    def with_flags(self, user, **actions: str):
+        """Annotate each name with whether the row is in this user's scope for its action."""
+        return self.annotate(**{name: _in_scope_flag(user, action) for name, action in actions.items()})
+
     def with_identity_flag(self, user):
         """Annotate `identity_visible`: may this user see names and sensitive details (per case)."""
-        return self.annotate(identity_visible=_in_scope_flag(user, Action.CASE_VIEW_IDENTITY))
+        return self.with_flags(user, identity_visible=Action.CASE_VIEW_IDENTITY)
 
     def with_part_flags(self, user):
         """Annotate `trafficking_visible`, `health_visible`, `documents_visible`: the parts of the
         file a referral may share on their own (each its action, per case)."""
-        return self.annotate(
-            trafficking_visible=_in_scope_flag(user, Action.CASE_VIEW_TRAFFICKING),
-            health_visible=_in_scope_flag(user, Action.CASE_VIEW_HEALTH),
-            documents_visible=_in_scope_flag(user, Action.CASE_VIEW_DOCUMENTS),
+        return self.with_flags(
+            user, trafficking_visible=Action.CASE_VIEW_TRAFFICKING, health_visible=Action.CASE_VIEW_HEALTH,
+            documents_visible=Action.CASE_VIEW_DOCUMENTS,
         )
 
 

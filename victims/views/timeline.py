@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.models import AdministrativeUnit, Agency, User
 from accounts.roles import Action
 from victims.countries import country_name
-from victims.history import HIDDEN, case_history
+from victims.history import ACTOR_COLUMNS, HIDDEN, case_history
 from victims.models import Case, EthnicGroup
 from victims.workflow import Status
 
@@ -87,12 +87,16 @@ def _lookups(events) -> dict[type, dict]:
             target = _fk_target(model, column)
             if target in wanted:
                 wanted[target].update(v for v in pair if isinstance(v, int))
+    # The events' actors are read already (case_history): only other users are asked for.
+    actors = {event.actor.pk: event.actor for event in events if event.actor is not None}
+    wanted[User] -= set(actors)
     found = {}
     for model, ids in wanted.items():
         queryset = model.objects.all()
         if model is User:
-            queryset = queryset.only("pk", "username", "full_name", "first_name", "last_name")
+            queryset = queryset.only(*ACTOR_COLUMNS)
         found[model] = queryset.in_bulk(ids) if ids else {}
+    found[User].update(actors)
     return found
 
 
