@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import (
     Avg,
+    BooleanField,
     Count,
     DurationField,
     Exists,
@@ -17,6 +18,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Value,
 )
 from django.http import Http404
 from django.utils import timezone
@@ -25,6 +27,7 @@ from accounts.roles import Action
 from accounts.text import fold
 from victims.models import Case, Person
 from victims.readmodel import person_name
+from victims.selectors import read_through_case_get
 
 from . import policy
 from .choices import OPEN_FOLLOW_UP, ApplicationStatus, FacilityStatus, LicenceStatus, Service
@@ -143,10 +146,12 @@ def _identity_flag(user):
     return Exists(Case.objects.visible_to(user, Action.CASE_VIEW_IDENTITY).filter(pk=OuterRef("case_id")))
 
 
-def _stays(user, action: str = Action.FACILITY_VIEW) -> QuerySet[Stay]:
+def _stays(user, action: str = Action.FACILITY_VIEW, identity_visible=None) -> QuerySet[Stay]:
+    """`identity_visible`: pass the flag when every stay is of one case whose flag is known."""
+    flag = _identity_flag(user) if identity_visible is None else Value(identity_visible, output_field=BooleanField())
     return (
         Stay.objects.visible_to(user, action)
-        .annotate(identity_visible=_identity_flag(user))
+        .annotate(identity_visible=flag)
         .select_related("facility", "case", "person", "accompanying", "destination_facility")
     )
 
@@ -359,7 +364,8 @@ def stays_for_case(user, case: Case) -> list[Stay] | None:
     mother before her children); None (no panel) when there is none to show, e.g. for a share that
     names case.view only. One query whatever the number of stays."""
     stays = list(
-        _stays(user).filter(case=case)
+        _stays(user, identity_visible=bool(case.identity_visible) if read_through_case_get(user, case) else None)
+        .filter(case=case)
         .order_by("-admitted_on", F("accompanying_id").asc(nulls_first=True), "pk")
     )
     for stay in stays:

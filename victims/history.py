@@ -128,10 +128,10 @@ def _events(case_id: int, person_ids: list[int]) -> list[Events]:
     for label, tracked, table, columns in _event_sources():
         where = " OR ".join(f"e.{column} = ANY(%s)" for column in columns)
         selects.append(
-            f"SELECT %s, %s, e.pgh_id, e.pgh_created_at, e.pgh_label, e.pgh_obj_id::text, row_to_json(e)::text, "
+            f"SELECT %s, %s, e.pgh_id, e.pgh_created_at, e.pgh_label, e.pgh_obj_id::text, row_to_json(e)::text, "  # noqa: S608
             f"(SELECT row_to_json(p)::text FROM {table} p WHERE p.pgh_obj_id = e.pgh_obj_id AND p.pgh_id < e.pgh_id "
             f"ORDER BY p.pgh_id DESC LIMIT 1), e.pgh_context_id, c.metadata::text "
-            f"FROM {table} e LEFT JOIN {Context._meta.db_table} c ON c.id = e.pgh_context_id WHERE {where}"  # noqa: S608 - model tables
+            f"FROM {table} e LEFT JOIN {Context._meta.db_table} c ON c.id = e.pgh_context_id WHERE {where}"
         )
         ids = person_ids if tracked == "victims.Person" else [case_id]
         params += [label, tracked, *([ids] * len(columns))]

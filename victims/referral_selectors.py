@@ -1,23 +1,28 @@
 """Reads of referrals and handovers. Every selector takes the acting user and returns only what
 they may see: a referral through its case's scope or as the receiving agency (victims.models.querysets)."""
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.roles import Action
 
 from .models import Case, Handover, Referral, ReferralStatus
+from .selectors import read_through_case_get
 
 OPEN = (ReferralStatus.PENDING, ReferralStatus.ACCEPTED)
 
 
-def _with_flags(referrals: QuerySet, user) -> QuerySet:
+def _with_flags(referrals: QuerySet, user, case=None) -> QuerySet:
     """`identity_visible`: may the reader see the victim's name (only through the case's own scope,
-    so a receiver sees it only after accepting a referral that shares identity)."""
-    return referrals.annotate(identity_visible=Exists(
-        Case.objects.visible_to(user, Action.CASE_VIEW_IDENTITY).filter(pk=OuterRef("case_id"))
-    )).select_related("case__person", "sender_agency", "receiving_agency", "sent_by", "answered_by")
+    so a receiver sees it only after accepting a referral that shares identity). The referrals of
+    one case `case_get` read for this user take the flag of that case."""
+    if case is not None and read_through_case_get(user, case):
+        flag = Value(bool(case.identity_visible), output_field=BooleanField())
+    else:
+        flag = Exists(Case.objects.visible_to(user, Action.CASE_VIEW_IDENTITY).filter(pk=OuterRef("case_id")))
+    return referrals.annotate(identity_visible=flag).select_related(
+        "case__person", "sender_agency", "receiving_agency", "sent_by", "answered_by")
 
 
 def _filtered(referrals: QuerySet, status: str = "open", urgency: str = "", overdue: bool = False) -> QuerySet:
@@ -64,13 +69,11 @@ def referral_get(*, user, pk, action: str = Action.CASE_VIEW) -> Referral:
 
 
 def referrals_of_case(user, case) -> list[Referral]:
-    return list(_with_flags(Referral.objects.visible_to(user, Action.CASE_VIEW).filter(case_id=case.pk), user)
-                .order_by("-sent_at", "-pk"))
+    return list(_with_flags(Referral.objects.of_case(user, case), user, case).order_by("-sent_at", "-pk"))
 
 
 def handovers_of_case(user, case) -> list[Handover]:
-    return list(Handover.objects.visible_to(user, Action.CASE_VIEW).filter(case_id=case.pk)
-                .select_related("from_agency", "to_agency"))
+    return list(Handover.objects.of_case(user, case).select_related("from_agency", "to_agency"))
 
 
 def handover_for_download(*, user, pk, agency_id) -> Handover:

@@ -223,22 +223,16 @@ class CasePermissions:
         return self.edit or self.grant or self.record_outcome
 
 
-def _in_scope(user, action: str):
-    return Exists(Case.objects.visible_to(user, action).filter(pk=OuterRef("pk")))
-
-
 def case_permissions(user, case: Case) -> CasePermissions:
     """What the user may do on this case page, in one query (the page itself is already scoped)."""
-    requested_units = VerificationRequest.objects.visible_to(user, Action.CASE_VIEW).filter(
-        case_id=case.pk).values("police_agency_id")
+    requested_units = VerificationRequest.objects.of_case(user, case).values("police_agency_id")
     police = memberships_allowing(user, Action.CASE_VERIFY).filter(agency__type__code=POLICE).filter(
         Q(agency_id=case.owning_agency_id) | Q(agency_id__in=requested_units)
     )
     managers = memberships_allowing(user, Action.CASE_VIEW_ACCESS_LOG).filter(agency_id=case.owning_agency_id)
-    row = Case.objects.visible_to(user, Action.CASE_VIEW).filter(pk=case.pk).annotate(
-        may_edit=_in_scope(user, Action.CASE_EDIT),
-        may_grant=_in_scope(user, Action.CASE_GRANT),
-        may_verify=_in_scope(user, Action.CASE_VERIFY),
+    row = Case.objects.visible_to(user, Action.CASE_VIEW).filter(pk=case.pk).with_flags(
+        user, may_edit=Action.CASE_EDIT, may_grant=Action.CASE_GRANT, may_verify=Action.CASE_VERIFY,
+    ).annotate(
         is_police=Exists(police),
         is_manager=Exists(managers),
     ).values("may_edit", "may_grant", "may_verify", "is_police", "is_manager").first() or {}

@@ -23,7 +23,8 @@ VICTIM_DATA_MODELS = frozenset({
 })
 MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
 # Manager calls that read nothing (writes are the services' business, and they re-check scope).
-NOT_READS = frozenset({"visible_to", "create", "bulk_create", "none"})
+# `of_case` is a scoped entry too: visible_to, or the rows of the case case_get just read in scope.
+NOT_READS = frozenset({"visible_to", "of_case", "create", "bulk_create", "none"})
 # Where the scope itself is written: these build the filters everything else goes through.
 SCOPING_MODULES = frozenset({
     "victims/scoping.py", "victims/models/querysets.py", "support/models/querysets.py",
