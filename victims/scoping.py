@@ -144,12 +144,12 @@ def _forget_stale_grants(cache: dict) -> None:
 
 
 def _granted_ids(user, action: str, grants):
-    """The case ids granted to a bound actor for `action`, as a list (or `grants`' subquery when
-    there are more than GRANTED_IDS_CAP). Read with the acting membership (`actor_sets`), so no
+    """The case ids granted to a bound actor for `action`, as a list (or the subquery of `grants()`
+    when there are more than GRANTED_IDS_CAP). Read with the acting membership (`actor_sets`), so no
     query of their own, unless a grant was written since: then one, for every action."""
     cache = _binding_cache(user)
     if cache is None:
-        return grants.values("case_id")
+        return grants().values("case_id")
     _forget_stale_grants(cache)
     if "grants" not in cache:
         from .models import CaseAccessGrant
@@ -159,7 +159,7 @@ def _granted_ids(user, action: str, grants):
             [:GRANTED_IDS_CAP + 1]))
     rows = cache["grants"]
     if rows is None:
-        return grants.values("case_id")
+        return grants().values("case_id")
     return [case_id for case_id, actions in rows if action in actions]
 
 
@@ -209,9 +209,14 @@ def _scope_paths(user, action: str):
         return None
     from .models import CaseAccessGrant
 
-    memberships = memberships_allowing(user, action)
+    def grants(agencies, personal: Q):
+        return CaseAccessGrant.objects.active().filter(actions__contains=[action]).filter(
+            Q(AnyOf("grantee_agency_id", agencies)) | personal
+        )
+
     sets = actor_sets(user, action)
     if sets is None:  # unbound (a shell, a task, a unit test): lazy subqueries, read afresh by every query
+        memberships = memberships_allowing(user, action)
         agencies = memberships.values("agency_id")
         department_provinces = memberships.filter(
             agency__type__code=SOCIAL_AFFAIRS_DEPARTMENT,
@@ -220,15 +225,12 @@ def _scope_paths(user, action: str):
         agencies_in_department_provinces = _agencies_in(Q(jurisdiction_id__in=department_provinces)
                                                         | Q(jurisdiction__parent_id__in=department_provinces))
         personal = Q(grantee_user_id=as_user(user).pk) & Q(Exists(memberships))
-    else:
-        agencies, department_provinces, agencies_in_department_provinces, _nearby = sets
-        if not agencies:  # no membership allows the action: every path is empty
-            return None
-        personal = Q(grantee_user_id=as_user(user).pk)
-    grants = CaseAccessGrant.objects.active().filter(actions__contains=[action]).filter(
-        Q(AnyOf("grantee_agency_id", agencies)) | personal
-    )
-    granted = grants.values("case_id") if sets is None else _granted_ids(user, action, grants)
+        return agencies, grants(agencies, personal).values("case_id"), department_provinces, agencies_in_department_provinces
+    agencies, department_provinces, agencies_in_department_provinces, _nearby = sets
+    if not agencies:  # no membership allows the action: every path is empty
+        return None
+    # The grants' subquery is built only when the ids are not at hand (past GRANTED_IDS_CAP).
+    granted = _granted_ids(user, action, lambda: grants(agencies, Q(grantee_user_id=as_user(user).pk)))
     return agencies, granted, department_provinces, agencies_in_department_provinces
 
 
