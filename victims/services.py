@@ -942,8 +942,5 @@ def access_log_write_many(
 ) -> list[AccessLog]:
     """One row per object, one INSERT: for searches and lists that return victim rows."""
     rows = [_log_row(user, agency, obj, action, request_id) for obj in objects]
-    if len(rows) == 1:  # a page of one record: one INSERT in autocommit, no BEGIN and COMMIT around it
-        rows[0].save()
-        return rows
     with transaction.atomic():
         return AccessLog.objects.bulk_create(rows)
