@@ -227,7 +227,7 @@ def support_summary_for_case(user, case: Case, today: datetime.date | None = Non
     if identity_visible is None:
         flags["identity_visible"] = Action.CASE_VIEW_IDENTITY
     allowed = (Case.objects.visible_to(user, Action.SUPPORT_VIEW).filter(pk=case.pk)
-             .with_flags(user, **flags).values(*flags).first())
+               .with_flags(user, **flags).values(*flags).first())
     if allowed is None:
         return None
     identity_visible = allowed.get("identity_visible", identity_visible)
