@@ -81,18 +81,27 @@ def reference_list(persona, *, page: int, search: str = ""):
                       params)
         (count,) = _fetch(f"SELECT count(*) FROM victims_case c WHERE {SCOPE}", params)[0]
         return [(*row, count) for row in rows]
-    # Names through the trigram index (victims and children), then scope, order and page. Case numbers
+    # Names by the start of a word (the same prefix indexes as the app: victims.models.person), with
+    # the scope applied to the cases of those persons, then order and page. Case numbers
     # (<agency code>-<year>-<sequence>) hold no spaces: a term with a space cannot match one.
-    params["name"] = f"%{fold(search)}%"
+    from victims.models.person import LONGER_NAME, NAME_WORDS_INDEXED
+
+    folded = fold(search)
+    params.update(prefix=f"{folded}%", inner=f"% {folded}%", longer=LONGER_NAME)
+    words = " OR ".join(
+        ["p.name_folded LIKE %(prefix)s"]
+        + [f"substring(p.name_folded, '^(?:[^ ]+ ){{{n - 1}}}(.+)$') LIKE %(prefix)s" for n in range(2, NAME_WORDS_INDEXED + 1)]
+        + ["(p.name_folded ~ %(longer)s AND p.name_folded LIKE %(inner)s)"])
     numbers = "" if " " in search.strip() else (
         "UNION SELECT c.id FROM victims_case c WHERE upper(c.case_number) LIKE upper(%(number)s) AND " + SCOPE)
     params["number"] = f"%{search.strip()}%"
     return _fetch(
-        f"WITH hits AS (SELECT c.id FROM victims_person p JOIN victims_case c ON c.person_id = p.id "
-        f"WHERE p.name_folded LIKE %(name)s UNION SELECT cc.case_id FROM victims_person p "
-        f"JOIN victims_casechild cc ON cc.person_id = p.id WHERE p.name_folded LIKE %(name)s {numbers}) "
+        f"WITH hits AS (SELECT c.id FROM victims_person p JOIN victims_case c ON c.person_id = p.id "  # noqa: S608
+        f"WHERE ({words}) AND {SCOPE} UNION SELECT cc.case_id FROM victims_person p "
+        f"JOIN victims_casechild cc ON cc.person_id = p.id JOIN victims_case c ON c.id = cc.case_id "
+        f"WHERE ({words}) AND {SCOPE} {numbers}) "
         f"SELECT {LIST_COLUMNS}, count(*) OVER () FROM hits h JOIN victims_case c ON c.id = h.id "
-        f"JOIN victims_person p ON p.id = c.person_id WHERE {SCOPE} "
+        f"JOIN victims_person p ON p.id = c.person_id "
         f"ORDER BY c.received_on DESC, c.id DESC LIMIT %(limit)s OFFSET %(offset)s", params)
 
 

@@ -26,6 +26,7 @@ from django.utils import timezone
 from accounts.roles import Action
 from accounts.text import fold
 from victims.models import Case, Person
+from victims.models.person import name_search_q
 from victims.readmodel import person_name
 from victims.selectors import read_through_case_get
 
@@ -175,7 +176,7 @@ def stay_list(
         stays = stays.filter(discharged_on__isnull=False)
     if q := (q or "").strip():
         stays = stays.filter(
-            Q(case__case_number__icontains=q) | Q(identity_visible=True, person__name_folded__contains=fold(q))
+            Q(case__case_number__icontains=q) | (Q(identity_visible=True) & name_search_q(fold(q), "person__"))
         )
     # Newest first; a mother before the children who stay with her.
     return stays.order_by("-admitted_on", "-case_id", F("accompanying_id").asc(nulls_first=True), "pk")

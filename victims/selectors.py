@@ -15,6 +15,7 @@ from accounts.roles import Action
 from accounts.text import fold
 
 from .models import AccessLog, Case, CaseChild, Person, VerificationRequest
+from .models.person import name_search_q
 from .readmodel import mask_name, person_name
 from .scoping import POLICE, AnyOf, memberships_allowing
 from .workflow import Status
@@ -82,44 +83,37 @@ def persons_received(
     )
 
 
-# The persons a name search may collect as ids (one trigram scan, then array parameters). Past this a
-# search is too common a syllable to list ids for: it stays a subquery (one scan per statement).
-NAMED_IDS_CAP = 5000
+# The matching cases a search collects as ids (one statement, then an array parameter). Past this a
+# search is too common a word start to list ids for: it stays a subquery (read again per statement).
+MATCHING_IDS_CAP = 5000
 
 
 def _matching_filter(user: User, q: str) -> Q:
     """The search as a filter: the matching case ids as one array parameter when they are few (the
-    trigram scans then run once per page view, not again in the page, the count and the person
+    name match then runs once per page view, not again in the page, the count and the person
     count), else the subquery."""
     matching = _cases_matching(user, q)
-    ids = list(matching.values_list("pk", flat=True)[: NAMED_IDS_CAP + 1])
-    if len(ids) > NAMED_IDS_CAP:
+    ids = list(matching.values_list("pk", flat=True)[: MATCHING_IDS_CAP + 1])
+    if len(ids) > MATCHING_IDS_CAP:
         return Q(pk__in=matching)
     return Q(AnyOf("pk", sorted(set(ids))))
 
 
 def _cases_matching(user: User, q: str) -> QuerySet:
-    """Ids of the cases whose number contains `q`, or whose victim's or child's folded name does in a
-    case whose names the user may see: each match is served by its own trigram index, and the
-    identity scope is checked on those few rows only (never per row of the whole table).
+    """Ids of the cases whose number contains `q`, or whose victim's or child's folded name has a
+    word starting with it (`name_search_q`) in a case whose names the user may see.
 
-    The name's trigram scan (the costly part: common syllables have long posting lists) runs once,
-    here, for victims and children together; the list's page, count and person count then reuse
-    the case ids it found as an array parameter."""
+    Each part starts from its own indexes (the name's word prefixes, the case number's trigrams) and
+    the identity scope is checked on the cases of the persons found only, never per row of the whole
+    table; one statement for all parts, whose ids the list's page and counts reuse."""
     folded, cases = fold(q), Case.objects.order_by()  # no ordering inside a UNION
-    found = list(
-        Person.objects.filter(name_folded__contains=folded).order_by()
-        .values_list("cases__id", "child_links__case_id")[: NAMED_IDS_CAP + 1]
-    )
-    if len(found) > NAMED_IDS_CAP:
-        named = cases.filter(person__name_folded__contains=folded).values("pk").union(
-            CaseChild.objects.filter(person__name_folded__contains=folded).values("case_id"), all=True,
-        )
-        named_cases = cases.visible_to(user, Action.CASE_VIEW_IDENTITY).filter(pk__in=named)
-    else:
-        ids = sorted({pk for pair in found for pk in pair if pk is not None})
-        named_cases = cases.visible_to(user, Action.CASE_VIEW_IDENTITY).filter(AnyOf("pk", ids))
-    return cases.filter(case_number__icontains=q).values("pk").union(named_cases.values("pk"), all=True)
+    identity = cases.visible_to(user, Action.CASE_VIEW_IDENTITY)
+    children = CaseChild.objects.filter(name_search_q(folded, "person__")).values("case_id")
+    named = [identity.filter(name_search_q(folded, "person__")).values("pk"),
+             identity.filter(pk__in=children).values("pk")]
+    if " " not in q:  # case numbers (<agency code>-<year>-<sequence>) hold no space
+        named.append(cases.filter(case_number__icontains=q).values("pk"))
+    return named[0].union(*named[1:], all=True)
 
 
 def case_get(*, user: User, pk, action: str = Action.CASE_VIEW) -> Case:

@@ -221,6 +221,38 @@ def test_the_case_list_searches_names_without_diacritics_only_where_names_are_vi
     assert list(case_list(user=world.statistician_ls, q=hoa.case_number)) == [hoa]
 
 
+def test_the_name_search_matches_the_start_of_any_word_of_the_name_and_aliases(world):
+    huong = CaseFactory(person=PersonFactory(full_name="Nguyễn Thị Hương"), receiving_agency=world.centre_ls)
+    # Six words with the alias: the words past the fourth are served by the longer names' index.
+    long = CaseFactory(person=PersonFactory(full_name="Hồ Thị A Dính", other_names="Mẩy Chư"),
+                       receiving_agency=world.centre_ls)
+
+    def found(q):
+        return set(case_list(user=world.caseworker_ls, q=q))
+
+    assert found("huong") == found("thi huong") == found("Nguyễn Thị Hương") == {huong}
+    assert found("nguyen thi h") == {huong}  # a name being typed
+    assert found("a dinh") == found("dinh may") == found("chu") == found("may c") == {long}
+    assert found("thi") == {huong, long}
+    assert found("uong") == found("guyen") == found("inh") == set()  # inside a word: no match
+    assert found("huong nguyen") == set()  # the words in their order
+
+
+def test_each_part_of_the_name_search_is_served_by_its_index(world):
+    from django.db import connection
+
+    from victims.models import Person
+    from victims.models.person import NAME_WORDS_INDEXED, name_search_q
+
+    sql, params = Person.objects.filter(name_search_q("nguyen thi huong")).values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # small test tables would rather be read whole
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    indexes = [f"person_name_w{n}" for n in range(1, NAME_WORDS_INDEXED + 1)] + ["person_name_longer_trgm"]
+    assert all(f"Bitmap Index Scan on {name}" in plan for name in indexes), plan
+
+
 def test_the_case_list_marks_which_rows_may_show_names(world):
     case = CaseFactory(receiving_agency=world.centre_ls)
     [row] = case_list(user=world.statistician_ls)

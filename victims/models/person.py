@@ -2,9 +2,10 @@ import re
 
 import pghistory
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex, GistIndex
+from django.contrib.postgres.indexes import GinIndex, GistIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.lookups import StartsWith
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,35 @@ from ..text import CleanTextModel
 from .choices import IdPaperType, Sex
 from .querysets import PersonQuerySet
 from .reference import EthnicGroup
+
+# The name search matches the start of any word of the folded name ("huong" and "thi huong" find
+# "nguyen thi huong"; "uong" does not). Each of the first NAME_WORDS_INDEXED words starts a b-tree
+# prefix range; a trigram index on the longer names (0.2 % of them) serves the words after those.
+# A trigram index on every name was 90-130 ms at 1M for "nguyen thi huong", whose syllables are in
+# most names; the prefix ranges read only the 3,497 names that start with it (bench/results.md).
+NAME_WORDS_INDEXED = 4
+LONGER_NAME = rf"^(?:[^ ]+ ){{{NAME_WORDS_INDEXED}}}"
+
+
+class NameFromWord(models.Func):
+    """The folded name from its n-th word on, NULL when it has fewer words (PostgreSQL's regular
+    expression `substring`): what the b-tree of word n indexes."""
+
+    function = "substring"
+    output_field = models.TextField()
+
+    def __init__(self, expression, n: int):
+        super().__init__(expression, models.Value(rf"^(?:[^ ]+ ){{{n - 1}}}(.+)$"))
+
+
+def name_search_q(folded: str, prefix: str = "") -> models.Q:
+    """Persons (or rows whose `prefix` leads to a person) with a word of the name starting with the
+    folded text: one condition per index of Person.Meta, so PostgreSQL reads them as a BitmapOr."""
+    field = f"{prefix}name_folded"
+    condition = models.Q(**{f"{field}__startswith": folded})
+    for n in range(2, NAME_WORDS_INDEXED + 1):
+        condition |= models.Q(StartsWith(NameFromWord(field, n), folded))
+    return condition | models.Q(**{f"{field}__regex": LONGER_NAME, f"{field}__contains": f" {folded}"})
 
 
 def history_trackers():
@@ -107,7 +137,12 @@ class Person(CleanTextModel):
         verbose_name = _("person")
         verbose_name_plural = _("persons")
         indexes = [
-            GinIndex(fields=["name_folded"], opclasses=["gin_trgm_ops"], name="person_name_trgm"),
+            # The name search (name_search_q): a prefix range per word, trigrams for the longer names.
+            models.Index(fields=["name_folded"], opclasses=["varchar_pattern_ops"], name="person_name_w1"),
+            *(models.Index(OpClass(NameFromWord("name_folded", n), name="text_pattern_ops"), name=f"person_name_w{n}")
+              for n in range(2, NAME_WORDS_INDEXED + 1)),
+            GinIndex(fields=["name_folded"], opclasses=["gin_trgm_ops"], name="person_name_longer_trgm",
+                     condition=models.Q(name_folded__regex=LONGER_NAME)),
             # The duplicate matcher (victims/matching.py): the paper key's b-tree, and one GiST index
             # per part of the table by whether the home province and birth year are known, each
             # walking the names nearest first (`name_match <-> q`) inside the province and years
