@@ -41,8 +41,17 @@ def pick(page, field: str, option: str, typed: str = ""):
             if attempt == 3:
                 raise
     expect(wrapper.locator(".item", has_text=option)).to_have_count(1)
-    page.keyboard.press("Escape")
-    expect(dropdown).to_be_hidden()
+    # Escape closes the list only where the focus is in the picker; a late reopen (a retried click) left
+    # it open once in CI, so press it in the picker itself, and click away as a user would if not.
+    for attempt in range(3):
+        control.press("Escape")
+        try:
+            expect(dropdown).to_be_hidden(timeout=2_000)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
+            page.locator("h1").first.click()
 
 
 def test_refer_accept_hand_over_and_download_the_record(signed_in_page, celery_worker_live, settings, tmp_path):
