@@ -56,11 +56,18 @@ def _fetch(sql, params=()):
 # -- the case list -------------------------------------------------------------------------------
 # Same rows, same scope rule (victims.scoping.case_scope), same order (-received_on, -id), and the
 # paginator's count, as a hand-writer would: the persona's agencies and grants resolved first into
-# arrays, the scope one flat OR the planner serves with the received_on index (rows) and a bitmap
-# OR of the province and owner indexes (count).
+# arrays, the scope one flat OR of the paths that open something (an agency alone is one equality,
+# which its (owner, received_on) index serves in order), a bitmap OR of the indexes for the count.
 LIST_COLUMNS = ("c.id, c.case_number, c.status, c.received_on, c.province_id, c.owning_agency_id, "
                 "c.receiving_agency_id, p.full_name, p.sex, p.birth_year, p.date_of_birth")
-SCOPE = "(c.owning_agency_id = ANY(%(agencies)s) OR c.province_id = %(province)s OR c.id = ANY(%(granted)s))"
+
+
+def _scope_sql(params: dict) -> str:
+    agencies = ("c.owning_agency_id = %(agency)s" if len(params["agencies"]) == 1
+                else "c.owning_agency_id = ANY(%(agencies)s)")
+    paths = [agencies, "c.province_id = %(province)s" if params["province"] else "",
+             "c.id = ANY(%(granted)s)" if params["granted"] else ""]
+    return "(" + " OR ".join(path for path in paths if path) + ")"
 
 
 def _scope_params(persona) -> dict:
@@ -68,18 +75,20 @@ def _scope_params(persona) -> dict:
         "SELECT case_id FROM victims_caseaccessgrant WHERE grantee_agency_id = %s AND revoked_at IS NULL "
         "AND (expires_at IS NULL OR expires_at > now()) AND actions @> ARRAY['case.view']::varchar[]",
         [persona.agency_id])]
-    return {"agencies": persona.agency_ids, "province": persona.province_id or 0, "granted": granted}
+    return {"agencies": persona.agency_ids, "agency": persona.agency_ids[0], "province": persona.province_id or 0,
+            "granted": granted}
 
 
 def reference_list(persona, *, page: int, search: str = ""):
     from accounts.text import fold
 
     params = {**_scope_params(persona), "limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE}
+    scope = _scope_sql(params)
     if not search:
         rows = _fetch(f"SELECT {LIST_COLUMNS} FROM victims_case c JOIN victims_person p ON p.id = c.person_id "
-                      f"WHERE {SCOPE} ORDER BY c.received_on DESC, c.id DESC LIMIT %(limit)s OFFSET %(offset)s",
+                      f"WHERE {scope} ORDER BY c.received_on DESC, c.id DESC LIMIT %(limit)s OFFSET %(offset)s",
                       params)
-        (count,) = _fetch(f"SELECT count(*) FROM victims_case c WHERE {SCOPE}", params)[0]
+        (count,) = _fetch(f"SELECT count(*) FROM victims_case c WHERE {scope}", params)[0]
         return [(*row, count) for row in rows]
     # Names by the start of a word (the same prefix indexes as the app: victims.models.person), with
     # the scope applied to the cases of those persons, then order and page. Case numbers
@@ -93,13 +102,13 @@ def reference_list(persona, *, page: int, search: str = ""):
         + [f"substring(p.name_folded, '^(?:[^ ]+ ){{{n - 1}}}(.+)$') LIKE %(prefix)s" for n in range(2, NAME_WORDS_INDEXED + 1)]
         + ["(p.name_folded ~ %(longer)s AND p.name_folded LIKE %(inner)s)"])
     numbers = "" if " " in search.strip() else (
-        "UNION SELECT c.id FROM victims_case c WHERE upper(c.case_number) LIKE upper(%(number)s) AND " + SCOPE)
+        "UNION SELECT c.id FROM victims_case c WHERE upper(c.case_number) LIKE upper(%(number)s) AND " + scope)
     params["number"] = f"%{search.strip()}%"
     return _fetch(
         f"WITH hits AS (SELECT c.id FROM victims_person p JOIN victims_case c ON c.person_id = p.id "  # noqa: S608
-        f"WHERE ({words}) AND {SCOPE} UNION SELECT cc.case_id FROM victims_person p "
+        f"WHERE ({words}) AND {scope} UNION SELECT cc.case_id FROM victims_person p "
         f"JOIN victims_casechild cc ON cc.person_id = p.id JOIN victims_case c ON c.id = cc.case_id "
-        f"WHERE ({words}) AND {SCOPE} {numbers}) "
+        f"WHERE ({words}) AND {scope} {numbers}) "
         f"SELECT {LIST_COLUMNS}, count(*) OVER () FROM hits h JOIN victims_case c ON c.id = h.id "
         f"JOIN victims_person p ON p.id = c.person_id "
         f"ORDER BY c.received_on DESC, c.id DESC LIMIT %(limit)s OFFSET %(offset)s", params)

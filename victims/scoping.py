@@ -17,7 +17,9 @@ statement (a case page runs ~30). A grant written in the request makes the next 
 grants again (`grants_changed`); past GRANTED_IDS_CAP grants the path stays a subquery.
 """
 
+import functools
 import itertools
+import operator
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connections, router
@@ -107,8 +109,9 @@ def case_scope(user, action: str) -> Q | None:
     """The filter on Case for `Case.objects.visible_to`; None when nothing can be visible.
 
     Each path is an index condition on the case table (owner, grant, province, owner's province), so
-    PostgreSQL may count with a BitmapOr of four index scans or walk a sorted index and stop at the
-    page: an OR of `IN (subquery)` paths could only scan the whole table.
+    PostgreSQL may count with a BitmapOr of index scans or walk a sorted index and stop at the page:
+    an OR of `IN (subquery)` paths could only scan the whole table. Paths that open nothing are left
+    out (`_path`).
     """
     cache = _binding_cache(user)
     if cache is not None:
@@ -120,16 +123,28 @@ def case_scope(user, action: str) -> Q | None:
         scope = None
     else:
         agencies, granted_cases, department_provinces, agencies_in_department_provinces = paths
-        scope = (
-            Q(AnyOf("owning_agency_id", agencies))
-            | Q(AnyOf("pk", granted_cases))
-            | Q(AnyOf("province_id", department_provinces))
-            | Q(AnyOf("owning_agency_id", agencies_in_department_provinces))
-        )
+        opened = [path for path in (
+            _path("owning_agency_id", agencies), _path("pk", granted_cases),
+            _path("province_id", department_provinces),
+            _path("owning_agency_id", agencies_in_department_provinces),
+        ) if path is not None]
+        scope = functools.reduce(operator.or_, opened) if opened else Q(AnyOf("pk", []))
     if cache is not None:
         # The same filter for every scoped query of the request (a case page runs ~30).
         cache["case_scope", action] = scope
     return scope
+
+
+def _path(column: str, values) -> Q | None:
+    """One path of the scope: None when it opens nothing, an equality for one value. An agency that
+    owns its cases and has no grant is then `owning_agency_id = x` alone, which `case_owner_received`
+    serves in the list's order (a deep page reads its own entries, not the country's by date)."""
+    if isinstance(values, list | tuple):
+        if not values:
+            return None
+        if len(values) == 1:
+            return Q(**{column: values[0]})
+    return Q(AnyOf(column, values))
 
 
 def _forget_stale_grants(cache: dict) -> None:

@@ -61,9 +61,9 @@ class Case(CleanTextModel):
     receiving_agency = models.ForeignKey(
         Agency, models.PROTECT, related_name="received_cases", verbose_name=_("receiving agency"),
     )
-    owning_agency = models.ForeignKey(
+    owning_agency = models.ForeignKey(  # indexed by `case_owner_received` (Meta)
         Agency, models.PROTECT, related_name="owned_cases", verbose_name=_("owning agency"),
-        help_text=_("The agency responsible for the case now (changes with a handover)."),
+        help_text=_("The agency responsible for the case now (changes with a handover)."), db_index=False,
     )
     province = models.ForeignKey(
         AdministrativeUnit, models.PROTECT, null=True, blank=True, related_name="+",
@@ -140,6 +140,9 @@ class Case(CleanTextModel):
         ]
         indexes = [
             models.Index(fields=["owning_agency", "status"], name="case_owner_status"),
+            # An agency's own cases in the list's order (-received_on, -pk), read backwards: a deep
+            # page of a border post reads its own entries, not the country's by date.
+            models.Index(fields=["owning_agency", "received_on", "id"], name="case_owner_received"),
             models.Index(fields=["province", "status"], name="case_province_status"),
             # The overdue follow-up badge on every list page: the due date inside each scope path's
             # index, not a BitmapAnd with every past due date of the country (bench/results.md).
