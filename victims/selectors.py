@@ -85,7 +85,8 @@ def persons_received(
 
 # The matching cases a search collects as ids (one statement, then an array parameter). Past this a
 # search is too common a word start to list ids for: it stays a subquery (read again per statement).
-MATCHING_IDS_CAP = 5000
+# At 1M, "le" finds 8,958 of a province's cases: as ids 426 ms, as the subquery 1.1 s.
+MATCHING_IDS_CAP = 20_000
 CASE_NUMBER_PART_MIN = 3
 
 
