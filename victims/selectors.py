@@ -102,11 +102,12 @@ def _matching_filter(user: User, q: str) -> Q:
 
 
 def _cases_matching(user: User, q: str) -> QuerySet:
-    """Ids of the cases whose number contains `q` (of 3 characters or more), or whose victim's or child's folded name has a
-    word starting with it (`name_search_q`) in a case whose names the user may see.
+    """Ids of the cases whose number contains `q` (of 3 characters or more), or whose victim's or
+    child's folded name has a word starting with it (`name_search_q`) in a case whose names the user
+    may see.
 
     Each part starts from its own indexes: the persons named (the name's word prefixes) as an array
-    (`AnyOf`, run once), whose cases and their scope `case_person_scope` gives without reading the
+    (`AnyOf`, an InitPlan in each of the victims' and the children's parts), whose cases and their scope `case_person_scope` gives without reading the
     cases' rows; the case number's trigrams. The identity scope is so checked on the cases of the
     persons found only, never per row of the whole table, whatever the planner estimates for the
     name. One statement for all parts, whose ids the list's page and counts reuse."""
