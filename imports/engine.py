@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from accounts.actor import act_as
 from accounts.roles import Action
+from support.policy import policy_read_once
 from victims.services import acting_membership_for, memberships_read_once
 
 from .geography import PlaceResolver
@@ -126,7 +127,8 @@ class Run:
         self.ctx.run = self
         done = 0
         keys = list(groups)
-        with pghistory.context(import_batch=self.batch.pk, dry_run=self.ctx.dry_run), memberships_read_once():
+        with (pghistory.context(import_batch=self.batch.pk, dry_run=self.ctx.dry_run), memberships_read_once(),
+              policy_read_once()):
             for start in range(0, len(keys), BATCH_SIZE):
                 with transaction.atomic():
                     for key in keys[start:start + BATCH_SIZE]:

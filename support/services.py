@@ -61,7 +61,7 @@ from .models import (
     SupportRequestLine,
     Unit,
 )
-from .policy import amounts_for, version_in_force
+from .policy import amounts_for, item_in_version, version_in_force
 from .routing import deciding_agency
 from .working_days import add_working_days
 
@@ -846,7 +846,7 @@ def _record_historical(*, user, agency, case, item_code, delivered_on, method, d
         raise ValidationError({"decision_date": ValidationError(
             _("No support policy is in force on %(date)s."), code="no_version", params={"date": _date(decided_on)},
         )})
-    item = EntitlementItem.objects.select_related("version").filter(version=version, code=item_code).first()
+    item = item_in_version(version, item_code)
     if item is None:
         known = EntitlementItem.objects.filter(code=item_code).order_by("-version__valid_from").first()
         if known is None:

@@ -130,19 +130,34 @@ def _pair(a: int, b: int) -> tuple[int, int]:
 
 
 def _store(user, person_id: int, matches: list[Match]) -> list[DuplicateProposal]:
-    stored = []
-    for match in matches:
-        low, high = _pair(person_id, match.person_id)
-        proposal, created = DuplicateProposal.objects.get_or_create(
-            person_low_id=low, person_high_id=high,
-            defaults={"score": match.score, "reasons": list(match.reasons), "proposed_by": user},
-        )
-        if not created and proposal.status == ProposalStatus.OPEN and (
-            proposal.score, proposal.reasons) != (match.score, list(match.reasons)):
+    """The pairs of `person_id` with its matches, in the matches' order: one read of those already
+    stored (an open one takes the new score), one insert of the others (a new intake's person has
+    none yet), and one read of what the insert wrote (a concurrent intake may have written a pair)."""
+    if not matches:
+        return []
+    wanted = {_pair(person_id, match.person_id): match for match in matches}
+    others = [match.person_id for match in matches]
+
+    def stored(among):
+        return {(p.person_low_id, p.person_high_id): p for p in DuplicateProposal.objects.filter(
+            Q(person_low_id=person_id, person_high_id__in=among) | Q(person_high_id=person_id, person_low_id__in=among))}
+
+    found = stored(others)
+    for pair, proposal in found.items():
+        match = wanted[pair]
+        if proposal.status == ProposalStatus.OPEN and (proposal.score, proposal.reasons) != (
+                match.score, list(match.reasons)):
             proposal.score, proposal.reasons = match.score, list(match.reasons)
             proposal.save(update_fields=["score", "reasons"])
-        stored.append(proposal)
-    return stored
+    missing = [pair for pair in wanted if pair not in found]
+    if missing:
+        DuplicateProposal.objects.bulk_create([
+            DuplicateProposal(person_low_id=low, person_high_id=high, score=wanted[low, high].score,
+                              reasons=list(wanted[low, high].reasons), proposed_by=user)
+            for low, high in missing
+        ], ignore_conflicts=True)
+        found |= stored([high if low == person_id else low for low, high in missing])
+    return [found[pair] for pair in wanted if pair in found]
 
 
 def duplicates_propose(*, user, person: Person) -> list[DuplicateProposal]:

@@ -12,7 +12,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Min, Q
 from django.http import Http404
 from django.utils import timezone
@@ -30,7 +30,6 @@ from .models import (
     CaseAccessGrant,
     CaseChild,
     CaseClosure,
-    CaseNumberCounter,
     ClosureReason,
     Consent,
     FollowUpVisit,
@@ -199,14 +198,18 @@ def _transition(case: Case, to_status: str, *, user, reason: str = "") -> Status
 # ---------------------------------------------------------------------------------------------
 
 def _next_case_number(agency: Agency, year: int) -> str:
-    """<agency code>-<year>-<5-digit sequence> from a locked counter row: never MAX()+1, never reused."""
-    CaseNumberCounter.objects.bulk_create(
-        [CaseNumberCounter(agency=agency, year=year)], ignore_conflicts=True,
-    )
-    counter = CaseNumberCounter.objects.select_for_update().get(agency=agency, year=year)
-    counter.last_value += 1
-    counter.save(update_fields=["last_value"])
-    return f"{agency.code}-{year}-{counter.last_value:05d}"
+    """<agency code>-<year>-<5-digit sequence> from a locked counter row: never MAX()+1, never reused.
+
+    One upsert creates or increments the row and keeps it locked to the end of the transaction (the
+    ORM would take three statements: create if missing, lock, save)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO victims_casenumbercounter AS counter (agency_id, year, last_value) VALUES (%s, %s, 1) "
+            "ON CONFLICT (agency_id, year) DO UPDATE SET last_value = counter.last_value + 1 RETURNING last_value",
+            [agency.pk, year],
+        )
+        (value,) = cursor.fetchone()
+    return f"{agency.code}-{year}-{value:05d}"
 
 
 def _case_for_intake_key(user, key: str) -> Case | None:
