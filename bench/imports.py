@@ -11,14 +11,17 @@ The database: BENCH_DATABASE_URL, else DATABASE_URL (migrated; a synthetic datas
 `generate_synthetic --persons 20000`, gives the duplicate matcher persons to compare with). Each run
 makes its own agency, so runs do not find each other's rows. BENCH_ROWS (20000) sets the size;
 BENCH_PROFILE=check|import writes a cProfile of that pass to var/bench/imports-<pass>.prof and
-prints its top functions; BENCH_WRITE=0 leaves results.md alone (for quick runs while profiling); BENCH_LOG_SQL=N prints the check's
+prints its top functions; BENCH_SQL_TOP=N prints the N kinds of statement (their first 90
+characters) that took the most time in each pass; BENCH_WRITE=0 leaves results.md alone (for quick runs while profiling); BENCH_LOG_SQL=N prints the check's
 first N statements.
 """
 
+import collections
 import cProfile
 import io
 import os
 import pstats
+import re
 import sys
 import threading
 import time
@@ -47,6 +50,8 @@ class Counter:
 
     def __init__(self, log: int = 0):
         self.queries = self.savepoints = 0
+        self.seconds = 0.0  # in the database, round trips included
+        self.shapes = collections.defaultdict(lambda: [0, 0.0])  # statement's start -> [count, seconds]
         self.log = log  # print the first `log` statements (BENCH_LOG_SQL)
 
     def __call__(self, execute, sql, params, many, context):
@@ -56,7 +61,15 @@ class Counter:
             self.queries += 1
         if self.queries + self.savepoints <= self.log:
             print(f"  SQL {sql[:300]}")
-        return execute(sql, params, many, context)
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            elapsed = time.perf_counter() - started
+            self.seconds += elapsed
+            shape = self.shapes[re.sub(r'"s\d+_x\d+"', "s", sql[:90])]
+            shape[0] += 1
+            shape[1] += elapsed
 
 
 class Sampler(threading.Thread):
@@ -113,6 +126,9 @@ def _pass(name: str, fn, batch_id: int) -> dict:
         if profile:
             profile.disable()
     seconds = time.perf_counter() - started
+    for shape, (count, spent) in sorted(counter.shapes.items(), key=lambda i: -i[1][1])[
+            :int(os.environ.get("BENCH_SQL_TOP", "0"))]:
+        print(f"  {spent:6.2f} s {count:6d}× {spent / count * 1000:5.2f} ms  {shape}")
     sampler.stop.set()
     sampler.join()
     if profile:
@@ -124,6 +140,7 @@ def _pass(name: str, fn, batch_id: int) -> dict:
         print(text.getvalue())
         print(f"  profile written to {out}")
     return {"name": name, "seconds": seconds, "queries": counter.queries, "savepoints": counter.savepoints,
+            "sql_seconds": counter.seconds,
             "samples": sampler.samples}
 
 
@@ -170,7 +187,8 @@ def run() -> int:
 
 def _line(result: dict, rows: int) -> str:
     return (f"• {result['name']}: {result['seconds']:.1f} s, {rows / result['seconds']:.1f} rows/s, "
-            f"{result['queries'] / rows:.1f} queries/row (+{result['savepoints'] / rows:.1f} savepoint statements)")
+            f"{result['queries'] / rows:.1f} queries/row (+{result['savepoints'] / rows:.1f} savepoint statements), "
+            f"{result['sql_seconds']:.1f} s of it in SQL")
 
 
 def _progress(samples) -> str:
