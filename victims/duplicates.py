@@ -129,6 +129,12 @@ def _pair(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
 
+def _stored_pairs(person_id: int, others: list[int]) -> dict[tuple[int, int], DuplicateProposal]:
+    return {(p.person_low_id, p.person_high_id): p for p in DuplicateProposal.objects.filter(
+        Q(person_low_id=person_id, person_high_id__in=others)
+        | Q(person_high_id=person_id, person_low_id__in=others))}
+
+
 def _store(user, person_id: int, matches: list[Match]) -> list[DuplicateProposal]:
     """The pairs of `person_id` with its matches, in the matches' order: one read of those already
     stored (an open one takes the new score), one insert of the others (a new intake's person has
@@ -136,13 +142,7 @@ def _store(user, person_id: int, matches: list[Match]) -> list[DuplicateProposal
     if not matches:
         return []
     wanted = {_pair(person_id, match.person_id): match for match in matches}
-    others = [match.person_id for match in matches]
-
-    def stored(among):
-        return {(p.person_low_id, p.person_high_id): p for p in DuplicateProposal.objects.filter(
-            Q(person_low_id=person_id, person_high_id__in=among) | Q(person_high_id=person_id, person_low_id__in=among))}
-
-    found = stored(others)
+    found = _stored_pairs(person_id, [match.person_id for match in matches])
     for pair, proposal in found.items():
         match = wanted[pair]
         if proposal.status == ProposalStatus.OPEN and (proposal.score, proposal.reasons) != (
@@ -156,7 +156,7 @@ def _store(user, person_id: int, matches: list[Match]) -> list[DuplicateProposal
                               reasons=list(wanted[low, high].reasons), proposed_by=user)
             for low, high in missing
         ], ignore_conflicts=True)
-        found |= stored([high if low == person_id else low for low, high in missing])
+        found |= _stored_pairs(person_id, [high if low == person_id else low for low, high in missing])
     return [found[pair] for pair in wanted if pair in found]
 
 

@@ -27,7 +27,7 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("victims/duplicates.py", "merged_person_ids"): AFTER_SCOPED_FETCH,
     ("victims/duplicates.py", "last_merge"): AFTER_SCOPED_FETCH,
     ("victims/duplicates.py", "person_unmerge"): LOCK,
-    ("victims/duplicates.py", "_store"): "one row per pair, whoever found it: ids and scores, nothing shown",
+    ("victims/duplicates.py", "_stored_pairs"): "one row per pair, whoever found it: ids and scores, nothing shown",
     ("victims/duplicates.py", "proposal_queue"): "the reviewer's scope of pairs is built here (both persons "
                                                  "in the department's scope, or the ministry's national queue)",
     ("victims/selectors.py", "persons_received"): "a count of the persons of scoped cases: nothing shown",
