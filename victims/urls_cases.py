@@ -18,6 +18,7 @@ urlpatterns = [
     path("chuyen-tuyen/<int:pk>/ban-giao/", referrals.handover_create, name="handover_create"),
     path("ban-giao/<int:pk>/bien-ban/", referrals.handover_pdf, name="handover_pdf"),
     path("<int:pk>/", cases.case_detail, name="case_detail"),
+    path("<int:pk>/lich-su/", cases.case_history, name="case_history"),
     path("<int:pk>/nhat-ky-truy-cap/", cases.case_access_log, name="case_access_log"),
     path("<int:pk>/xac-dinh/<int:outcome_pk>/ban-quet/", cases.outcome_scan, name="outcome_scan"),
     # Actions: GET shows the form, POST saves it.

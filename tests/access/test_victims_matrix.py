@@ -44,6 +44,9 @@ refused_attempts      GET    -     403  403  403  403  200  403  403  403  403  
 case_detail           GET    home  200  404  200  200  200  200  404  404  403  302  403  302
 case_detail           GET    away  404  404  404  404  404  404  200  200  403  302  403  302
 case_detail           POST   home  405  405  405  405  405  405  405  405  405  302  405  302
+case_history          GET    home  200  404  200  200  200  200  404  404  403  302  403  302
+case_history          GET    away  404  404  404  404  404  404  200  200  403  302  403  302
+case_history          POST   home  405  405  405  405  405  405  405  405  405  302  405  302
 case_access_log       GET    home  403  403  403  403  403  403  403  403  403  302  403  302
 case_access_log       GET    away  403  403  403  403  404  403  403  403  403  302  403  302
 outcome_scan          GET    home  200  404  200  200  200  403  404  404  403  302  403  302

@@ -257,6 +257,37 @@ def test_the_timeline_shows_everything_with_who_when_and_why(world):
     assert entries[0].at >= entries[-1].at
 
 
+def test_the_case_page_shows_the_newest_entries_and_the_history_page_all_of_them(world, monkeypatch):
+    from victims.views import cases
+
+    monkeypatch.setattr(cases, "TIMELINE_ON_PAGE", 3)
+    monkeypatch.setattr(cases, "HISTORY_PAGE_SIZE", 4)
+    case = register(world, name="Hoàng Thị Ngân")
+    services.verification_request(user=world.caseworker_ls, case=case, police_agency=world.police_ls, note="Khẩn")
+    services.case_add_child(user=world.caseworker_ls, case=case, full_name="Hoàng Văn Tùng", relationship="child",
+                            birth_year=2021)
+    page = client_as(world.caseworker_ls).get(detail(case))
+    shown = page.context["timeline"]
+    history_url = reverse("victims:case_history", args=[case.pk])
+    assert len(shown) == 3 and shown[0].at >= shown[-1].at and history_url in page.content.decode()
+    assert page.context["status_changes"]  # every status change stays on the case page
+
+    reader = client_as(world.caseworker_ls)
+    first, second = reader.get(history_url), reader.get(history_url, {"page": 2})
+    everything = [*first.context["timeline"], *second.context["timeline"]]
+    total = first.context["page"].paginator.count
+    assert len(first.context["timeline"]) == 4 and total > 4 and len(everything) == min(total, 8)
+    assert everything[:3] == shown  # newest first, the case page's entries at the top
+    assert "Hoàng Văn Tùng" in first.content.decode() + second.content.decode()
+    assert AccessLog.objects.filter(action="case.view_history", object_id=str(case.pk),
+                                    user=world.caseworker_ls).count() == 2
+
+    masked = client_as(world.statistician_ls)
+    html = masked.get(history_url).content.decode() + masked.get(history_url, {"page": 2}).content.decode()
+    assert "Hoàng" not in html and "H. V. T." in html + masked.get(history_url, {"page": 3}).content.decode()
+    assert client_as(world.caseworker_hn).get(history_url).status_code == 404
+
+
 def test_who_opened_the_file_is_shown_to_the_owning_agencys_managers_only(world):
     case = register(world)
     manager = member(world.centre_ls, Role.AGENCY_MANAGER)

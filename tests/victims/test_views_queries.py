@@ -13,6 +13,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from victims import panels, services
 from victims.models import IdentificationResult, ReceptionChannel
+from victims.views.cases import TIMELINE_ON_PAGE
 from victims.workflow import Status
 
 from .factories import CaseChildFactory, CaseFactory, consented, days_ago, member
@@ -24,6 +25,8 @@ pytestmark = pytest.mark.django_db
 LIST_QUERIES = 23
 # The page: 32 for a caseworker, +1 for the owner's manager (who opened the file).
 PAGE_QUERIES = 33
+# The whole history: the request's own, the case, its events and their lookups, the access log.
+HISTORY_QUERIES = 15
 
 
 def queries(client, url, **params) -> int:
@@ -114,9 +117,28 @@ def test_the_case_page_costs_the_same_for_a_short_and_a_long_timeline(
         few = client.get(reverse("victims:case_detail", args=[short.pk]))
     with django_assert_max_num_queries(PAGE_QUERIES):
         many = client.get(reverse("victims:case_detail", args=[long.pk]))
-    assert len(few.context["timeline"]) <= 3 and len(many.context["timeline"]) > 30
+    assert len(few.context["timeline"]) <= 3 and not few.context["timeline_has_older"]
+    # The long one shows its newest entries and links to the whole history.
+    assert len(many.context["timeline"]) == TIMELINE_ON_PAGE and many.context["timeline_has_older"]
+    assert reverse("victims:case_history", args=[long.pk]) in many.content.decode()
     assert queries(client, reverse("victims:case_detail", args=[short.pk])) == queries(
         client, reverse("victims:case_detail", args=[long.pk]))
+
+
+@pytest.mark.parametrize("reader", ["caseworker_ls", "statistician_ls"])
+def test_the_history_page_lists_every_entry_at_the_same_cost(world, reader, django_assert_max_num_queries):
+    short = _received_with_children(world, name="Vàng Thị Dua")
+    long = _case_with_a_long_history(world)
+    client = client_as(getattr(world, reader))
+    with django_assert_max_num_queries(HISTORY_QUERIES):
+        few = client.get(reverse("victims:case_history", args=[short.pk]))
+    with django_assert_max_num_queries(HISTORY_QUERIES):
+        many = client.get(reverse("victims:case_history", args=[long.pk]))
+    assert len(few.context["timeline"]) == few.context["page"].paginator.count < TIMELINE_ON_PAGE
+    assert many.context["page"].paginator.count > 30  # all of it, where the case page shows 20
+    assert many.context["timeline"][0].at >= many.context["timeline"][-1].at  # newest first
+    assert queries(client, reverse("victims:case_history", args=[short.pk])) == queries(
+        client, reverse("victims:case_history", args=[long.pk]))
 
 
 def test_registered_panels_do_not_make_the_page_depend_on_the_history(world):
@@ -143,5 +165,5 @@ def test_registered_panels_do_not_make_the_page_depend_on_the_history(world):
     for n in range(12):
         services.followup_visit_record(user=user, case=case, visited_on=days_ago(360 - 30 * n),
                                        visitors="Cán bộ xã", place="Nhà", findings=f"Lần {n}")
-    assert len(client.get(url).context["timeline"]) > 25
+    assert len(client.get(url).context["timeline"]) == TIMELINE_ON_PAGE
     assert queries(client, url) == short

@@ -48,11 +48,13 @@ from victims.workflow import (
     next_statuses,
 )
 
-from .timeline import case_timeline
+from .timeline import case_timeline, case_timeline_excerpt
 
 PAGE_SIZE = 25
 COUNT_CAP = 1000
 ACCESS_LOG_ON_PAGE = 20
+TIMELINE_ON_PAGE = 20  # the newest entries; the whole history has its own page
+HISTORY_PAGE_SIZE = 50
 
 # What the access log says was done (ids only, never personal data).
 LOG_LIST = "case.list"
@@ -60,6 +62,7 @@ LOG_VIEW = "case.view"
 LOG_DOWNLOAD = "case.download_scan"
 LOG_OVERDUE = "case.list_overdue"
 LOG_ACCESS_LOG = "case.view_access_log"
+LOG_HISTORY = "case.view_history"
 
 VERIFICATION_STATUSES = frozenset({Status.RECEIVED, Status.UNDER_IDENTIFICATION, Status.NOT_VICTIM})
 
@@ -208,7 +211,7 @@ def case_page_context(request, case: Case) -> dict:
     def rows(model):
         return model.objects.of_case(user, case)
 
-    timeline = case_timeline(user, case)
+    timeline = case_timeline_excerpt(user, case, TIMELINE_ON_PAGE)
     status = case.status
     consents = list(rows(Consent).select_related("person", "recorded_by"))
     parties = dict(SharingParty.choices)
@@ -235,8 +238,9 @@ def case_page_context(request, case: Case) -> dict:
         "visits": list(rows(FollowUpVisit).select_related("recorded_by")),
         "closure": rows(CaseClosure).select_related("closed_by").first(),
         "grants": grants,
-        "timeline": list(reversed(timeline)),
-        "status_changes": [entry for entry in timeline if entry.kind == "status"],
+        "timeline": timeline.newest,
+        "timeline_has_older": timeline.has_older,
+        "status_changes": timeline.status_changes,
         "transitions": _transition_choices(case, perms),
         "can_request_verification": perms.edit and status in VERIFICATION_STATUSES,
         "can_record_outcome": perms.record_outcome and status != Status.CLOSED,
@@ -265,6 +269,18 @@ def case_detail(request, pk):
     case = selectors.case_get(user=request.user, pk=pk)
     log_case_view(request, case)
     return render(request, "victims/case_detail.html", case_page_context(request, case))
+
+
+@login_required
+@require_GET
+def case_history(request, pk):
+    """The whole timeline of a case, newest first, a page at a time (the case page shows the newest)."""
+    require_action(request, Action.CASE_VIEW)
+    case = selectors.case_get(user=request.user, pk=pk)
+    log_case_view(request, case, LOG_HISTORY)
+    entries = list(reversed(case_timeline(request.user, case)))
+    page = Paginator(entries, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "victims/case_history.html", {"case": case, "page": page, "timeline": page.object_list})
 
 
 @login_required
