@@ -19,9 +19,11 @@ from accounts.models import AdministrativeUnit
 from accounts.roles import Action
 from victims.scoping import (
     SOCIAL_AFFAIRS_DEPARTMENT,
+    actor_sets,
     is_acting_user,
     memberships_allowing,
     roles_allowing,
+    scope_path,
 )
 
 from .choices import InspectionKind, InspectionStatus
@@ -47,7 +49,21 @@ def department_provinces(memberships):
     ).values("agency__jurisdiction_id")
 
 
-def _or(parts: list[Q]) -> Q | None:
+def _acting_paths(user, action: str):
+    """(owner agency ids, department province ids, the condition that a membership allows the action).
+    For an actor bound to its acting membership (every request), the ids come from the membership
+    read once per request (`actor_sets`): each scoped statement then carries parameters, not
+    membership subqueries to build, compile and plan. Otherwise lazy subqueries."""
+    sets = actor_sets(user, action)
+    if sets is None:
+        memberships = memberships_allowing(user, action)
+        return memberships.values("agency_id"), department_provinces(memberships), Q(Exists(memberships))
+    agencies, provinces, _agencies_in_provinces, _nearby = sets
+    return agencies, provinces, (Q() if agencies else None)
+
+
+def _or(parts: list[Q | None]) -> Q | None:
+    parts = [part for part in parts if part is not None]
     if not parts:
         return None
     combined = parts[0]
@@ -61,19 +77,19 @@ def facility_scope(user, action: str, *, through_cases: bool = True, paths=None)
     paths = SCOPE_PATHS.get(action, frozenset()) if paths is None else paths & SCOPE_PATHS.get(action, frozenset())
     if not paths or not is_acting_user(user) or not roles_allowing(action):
         return None
-    memberships = memberships_allowing(user, action)
+    agencies, provinces, allowed = _acting_paths(user, action)
     parts = []
     if OWNER in paths:
-        parts.append(Q(owner_agency_id__in=memberships.values("agency_id")))
+        parts.append(scope_path("owner_agency_id", agencies))
     if DEPARTMENT in paths:
-        parts.append(Q(province_id__in=department_provinces(memberships)))
-    if CASES in paths and through_cases:
+        parts.append(scope_path("province_id", provinces))
+    if CASES in paths and through_cases and allowed is not None:
         from victims.models import Case
 
         from .models import Stay
 
         cases = Case.objects.visible_to(user, Action.FACILITY_VIEW)
-        parts.append(Q(Exists(memberships)) & Q(pk__in=Stay.objects.filter(case__in=cases).values("facility_id")))
+        parts.append(allowed & Q(pk__in=Stay.objects.filter(case__in=cases).values("facility_id")))
     return _or(parts)
 
 
@@ -87,11 +103,12 @@ def stay_scope(user, action: str) -> Q | None:
     facilities = facility_scope(user, action, through_cases=False)
     if facilities is not None:
         parts.append(Q(facility__in=Facility.objects.filter(facilities)))
-    if action == Action.FACILITY_VIEW and is_acting_user(user):
+    if action == Action.FACILITY_VIEW and is_acting_user(user) and roles_allowing(action):
         from victims.models import Case
 
-        memberships = memberships_allowing(user, action)
-        parts.append(Q(Exists(memberships)) & Q(case__in=Case.objects.visible_to(user, Action.FACILITY_VIEW)))
+        allowed = _acting_paths(user, action)[2]
+        if allowed is not None:
+            parts.append(allowed & Q(case__in=Case.objects.visible_to(user, Action.FACILITY_VIEW)))
     return _or(parts)
 
 

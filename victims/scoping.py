@@ -124,9 +124,9 @@ def case_scope(user, action: str) -> Q | None:
     else:
         agencies, granted_cases, department_provinces, agencies_in_department_provinces = paths
         opened = [path for path in (
-            _path("owning_agency_id", agencies), _path("pk", granted_cases),
-            _path("province_id", department_provinces),
-            _path("owning_agency_id", agencies_in_department_provinces),
+            scope_path("owning_agency_id", agencies), scope_path("pk", granted_cases),
+            scope_path("province_id", department_provinces),
+            scope_path("owning_agency_id", agencies_in_department_provinces),
         ) if path is not None]
         scope = functools.reduce(operator.or_, opened) if opened else Q(AnyOf("pk", []))
     if cache is not None:
@@ -135,7 +135,7 @@ def case_scope(user, action: str) -> Q | None:
     return scope
 
 
-def _path(column: str, values) -> Q | None:
+def scope_path(column: str, values) -> Q | None:
     """One path of the scope: None when it opens nothing, an equality for one value. An agency that
     owns its cases and has no grant is then `owning_agency_id = x` alone, which `case_owner_received`
     serves in the list's order (a deep page reads its own entries, not the country's by date)."""
