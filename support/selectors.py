@@ -5,7 +5,17 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -152,9 +162,10 @@ def display_name(person: Person, identity_visible: bool) -> str:
 
 
 def people_of_case(case: Case) -> list[Person]:
-    """The victim, then the accompanying children."""
-    children = Person.objects.filter(pk__in=CaseChild.objects.filter(case=case).values("person_id")).order_by("pk")
-    return [case.person, *children]
+    """The victim, then the accompanying children (the case page has read them already: no query)."""
+    prefetch_related_objects([case], Prefetch("children", queryset=CaseChild.objects.select_related("person")))
+    children = {link.person_id: link.person for link in case.children.all()}
+    return [case.person, *(children[pk] for pk in sorted(children))]
 
 
 def requests_for_case(*, user, case: Case) -> QuerySet[SupportRequest]:

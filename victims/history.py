@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from django.apps import apps
 from django.db import connection
+from django.db.models import prefetch_related_objects
 from pghistory import core, utils
 from pghistory.models import Context, Events
 
@@ -92,7 +93,8 @@ def case_history(user: User, case: Case) -> list[Events]:
     if not read_through_case_get(user, case):  # the case page passes the case it just read in scope
         case = case_get(user=user, pk=case.pk)
     # The persons of a case already in scope, by id (no scan of the person index).
-    person_ids = [case.person_id, *case.children.values_list("person_id", flat=True)]
+    prefetch_related_objects([case], "children")  # the case page's children: read once for the page
+    person_ids = [case.person_id, *(link.person_id for link in case.children.all())]
     events = _visible_in_own_scope(user, _events(case.pk, list(dict.fromkeys(person_ids))))
     events.sort(key=lambda event: (event.pgh_created_at, event.pgh_model, event.pgh_id))
 
