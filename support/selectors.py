@@ -14,17 +14,16 @@ from django.db.models import (
     QuerySet,
     Sum,
     Value,
-    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.roles import Action
-from victims.models import Case, CaseChild, Person
+from victims.models import Case, Person
 from victims.readmodel import person_name
 from victims.scoping import memberships_allowing
-from victims.selectors import read_through_case_get
+from victims.selectors import children_of, read_through_case_get
 
 from .eligibility import Situation, case_state, check_eligibility, facts_for
 from .models import (
@@ -163,8 +162,7 @@ def display_name(person: Person, identity_visible: bool) -> str:
 
 def people_of_case(case: Case) -> list[Person]:
     """The victim, then the accompanying children (the case page has read them already: no query)."""
-    prefetch_related_objects([case], Prefetch("children", queryset=CaseChild.objects.select_related("person")))
-    children = {link.person_id: link.person for link in case.children.all()}
+    children = {link.person_id: link.person for link in children_of(case)}
     return [case.person, *(children[pk] for pk in sorted(children))]
 
 

@@ -10,7 +10,6 @@ from functools import lru_cache
 
 from django.apps import apps
 from django.db import connection
-from django.db.models import prefetch_related_objects
 from pghistory import core, utils
 from pghistory.models import Context, Events
 
@@ -18,7 +17,7 @@ from accounts.models import User
 
 from .models import Case, Person
 from .readmodel import HIDDEN, mask_name
-from .selectors import case_get, read_through_case_get
+from .selectors import case_get, children_of, read_through_case_get
 
 # What a user without identity access must not read in the history, per tracked model.
 SENSITIVE_HISTORY_FIELDS: dict[str, frozenset[str]] = {
@@ -93,8 +92,7 @@ def case_history(user: User, case: Case) -> list[Events]:
     if not read_through_case_get(user, case):  # the case page passes the case it just read in scope
         case = case_get(user=user, pk=case.pk)
     # The persons of a case already in scope, by id (no scan of the person index).
-    prefetch_related_objects([case], "children")  # the case page's children: read once for the page
-    person_ids = [case.person_id, *(link.person_id for link in case.children.all())]
+    person_ids = [case.person_id, *(link.person_id for link in children_of(case))]
     events = _visible_in_own_scope(user, _events(case.pk, list(dict.fromkeys(person_ids))))
     events.sort(key=lambda event: (event.pgh_created_at, event.pgh_model, event.pgh_id))
 

@@ -160,6 +160,15 @@ def read_through_case_get(user, case: Case, action: str = Action.CASE_VIEW) -> b
     return read[0] is reader and read[1] is membership and read[2] == read_action
 
 
+def children_of(case: Case) -> list[CaseChild]:
+    """The child links of a case with their persons: those the case page prefetched on it (one
+    read for the page's list, its timeline and its panels), else read now (never kept on the case,
+    so a child added since is not missed)."""
+    if "children" in getattr(case, "_prefetched_objects_cache", {}):
+        return list(case.children.all())
+    return list(case.children.select_related("person").order_by("pk"))
+
+
 def person_get(*, user: User, pk, action: str = Action.CASE_VIEW) -> Person:
     try:
         return Person.objects.visible_to(user, action).get(pk=pk)

@@ -45,7 +45,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("support/eligibility.py", "facts_for"): AFTER_SCOPED_FETCH,
     ("support/pdf.py", "decision_store_pdf"): "the Celery task renders a decision by id",
     ("support/selectors.py", "_lines_prefetch"): AFTER_SCOPED_FETCH,
-    ("support/selectors.py", "people_of_case"): AFTER_SCOPED_FETCH,
     ("support/selectors.py", "request_list"): "a subquery inside the scoped request list",
     ("support/selectors.py", "support_summary_for_case"): AFTER_SCOPED_FETCH,
     ("support/services.py", "_check_supersedable"): LOCK,

@@ -42,3 +42,18 @@ def test_a_reader_who_can_change_nothing_sees_no_empty_status_heading(world):
     assert "Chuyển trạng thái</h3>" not in police
     owner = client_as(world.caseworker_ls).get(detail(case)).content.decode()
     assert 'data-testid="transition-' in owner  # the owner still has the buttons, under the heading
+
+
+def test_a_child_added_after_the_case_page_read_its_children_is_in_the_next_reading(world):
+    """The page reads the children once and the timeline and the panels take them from the case;
+    a caller holding the case object still sees a child added since."""
+    from victims.views.timeline import case_timeline
+
+    case = register(world)
+    client_as(world.caseworker_ls).get(detail(case))
+    assert not any("Lục Văn Sáng" in entry.title for entry in case_timeline(world.caseworker_ls, case))
+    services.case_add_child(user=world.caseworker_ls, case=case, full_name="Lục Văn Sáng", relationship="child",
+                            birth_year=2022)
+    assert any("Lục Văn Sáng" in entry.title for entry in case_timeline(world.caseworker_ls, case))
+    page = client_as(world.caseworker_ls).get(detail(case))
+    assert [child.person.full_name for child in page.context["children"]] == ["Lục Văn Sáng"]
