@@ -5,16 +5,7 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import (
-    Exists,
-    IntegerField,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Sum,
-    Value,
-)
+from django.db.models import Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone

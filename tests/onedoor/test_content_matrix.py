@@ -84,7 +84,7 @@ MUST_SHOW = {
                           ("victims:case_detail", "home", "lender"), ("facilities:detail", "home", "shelter"),
                           ("victims:contact_detail", "home", "caller"), ("victims:contact_list", "home", "caller"),
                           ("api:contact-detail", "home", "caller"),
-                          ("victims:referral_detail", "home", "name")],
+                          ("victims:referral_detail", "home", "name"), ("victims:case_history", "home", "name")],
     "other_caseworker": [("victims:case_detail", "away", "name")],
     "department_approver": [("support:request_detail", "home", "name"), ("victims:duplicate_detail", "home", "name"),
                             ("victims:contact_detail", "home", "caller")],
