@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.roles import Action
 from victims.models import Case, Person
 from victims.readmodel import person_name
-from victims.scoping import memberships_allowing
+from victims.scoping import memberships_allowing, scope_tests
 from victims.selectors import children_of, read_through_case_get
 
 from .eligibility import Situation, case_state, check_eligibility, facts_for
@@ -222,13 +222,22 @@ def support_summary_for_case(user, case: Case, today: datetime.date | None = Non
     see the case's support (then the case page shows nothing about support)."""
     # May the user see the case's support, request support, see its names: one statement.
     # The case page's case was read for this user with its identity flag.
-    identity_visible = case.identity_visible if read_through_case_get(user, case) else None
-    flags = {"can_request": Action.SUPPORT_REQUEST}
+    # The case page's case was read for this user with its identity flag: the rest is the scope
+    # tested on that row when the actor's scope is a set of ids (every request).
+    read = read_through_case_get(user, case)
+    identity_visible = case.identity_visible if read else None
+    flags = {"visible": Action.SUPPORT_VIEW, "can_request": Action.SUPPORT_REQUEST}
     if identity_visible is None:
         flags["identity_visible"] = Action.CASE_VIEW_IDENTITY
-    allowed = (Case.objects.visible_to(user, Action.SUPPORT_VIEW).filter(pk=case.pk)
+    tests = scope_tests(user, **flags) if read else None
+    if tests is not None:
+        allowed = {name: test(case) for name, test in tests.items()}
+    else:
+        del flags["visible"]
+        row = (Case.objects.visible_to(user, Action.SUPPORT_VIEW).filter(pk=case.pk)
                .with_flags(user, **flags).values(*flags).first())
-    if allowed is None:
+        allowed = {"visible": row is not None, **(row or {})}
+    if not allowed["visible"]:
         return None
     identity_visible = allowed.get("identity_visible", identity_visible)
     today = today or timezone.localdate()

@@ -20,6 +20,8 @@ grants again (`grants_changed`); past GRANTED_IDS_CAP grants the path stays a su
 import functools
 import itertools
 import operator
+from collections.abc import Callable
+from typing import NamedTuple
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connections, router
@@ -122,17 +124,39 @@ def case_scope(user, action: str) -> Q | None:
     if paths is None:
         scope = None
     else:
-        agencies, granted_cases, department_provinces, agencies_in_department_provinces = paths
-        opened = [path for path in (
-            scope_path("owning_agency_id", agencies), scope_path("pk", granted_cases),
-            scope_path("province_id", department_provinces),
-            scope_path("owning_agency_id", agencies_in_department_provinces),
-        ) if path is not None]
+        opened = [path for path in itertools.starmap(scope_path, zip(PATH_COLUMNS, paths, strict=True))
+                  if path is not None]
         scope = functools.reduce(operator.or_, opened) if opened else Q(AnyOf("pk", []))
     if cache is not None:
         # The same filter for every scoped query of the request (a case page runs ~30).
         cache["case_scope", action] = scope
     return scope
+
+
+# The case's column each of the four paths of `_scope_paths` compares with its ids.
+PATH_COLUMNS = ("owning_agency_id", "pk", "province_id", "owning_agency_id")
+
+
+def case_scope_test(user, action: str) -> Callable[[object], bool] | None:
+    """The scope for `action` as a test of a case row: the very paths `case_scope` turns into SQL,
+    compared with the row's own columns, so a page holding the case it read in this request asks the
+    database nothing more about it. None when a path is a subquery (an unbound user, or more than
+    GRANTED_IDS_CAP grants): then only the database can answer (`CaseQuerySet.with_flags`)."""
+    paths = _scope_paths(user, action)
+    if paths is None:
+        return lambda case: False
+    if not all(isinstance(ids, list | tuple) for ids in paths):
+        return None
+    pairs = [(column, set(ids)) for column, ids in zip(PATH_COLUMNS, paths, strict=True) if ids]
+    return lambda case: any(getattr(case, column) in ids for column, ids in pairs)
+
+
+def scope_tests(user, **actions: str) -> dict[str, Callable[[object], bool]] | None:
+    """Each flag's scope as a test of a case row already read: what `CaseQuerySet.with_flags` would
+    compute in SQL, answered from the row's columns. None when one of them can only be answered by
+    the database; then annotate the query with `with_flags` instead."""
+    tests = {name: case_scope_test(user, action) for name, action in actions.items()}
+    return None if None in tests.values() else tests
 
 
 def scope_path(column: str, values) -> Q | None:
@@ -275,6 +299,21 @@ def actor_sets(user, action: str) -> tuple[list, list, list, list] | None:
     if type_code == SOCIAL_AFFAIRS_DEPARTMENT and level == AdministrativeUnit.Level.PROVINCE:
         return [agency_id], [jurisdiction_id], nearby, nearby
     return [agency_id], [], [], nearby
+
+
+class ActingAgency(NamedTuple):
+    id: int
+    type_code: str
+
+
+def acting_agency(user, action: str) -> ActingAgency | None:
+    """The agency a bound actor acts for, when its role allows `action` (what `memberships_allowing`
+    gives a bound actor, from the row read once per request); None otherwise, and for unbound users."""
+    sets = actor_sets(user, action)
+    if not sets or not sets[0]:
+        return None
+    row = _binding_cache(user)["row"]
+    return ActingAgency(row[1], row[2])
 
 
 # The acting membership with its agency's type, jurisdiction and nearby agencies, and its active

@@ -16,8 +16,9 @@ from accounts.text import fold
 
 from .models import AccessLog, Case, CaseChild, Person, VerificationRequest
 from .models.person import name_search_q
+from .models.querysets import PART_FLAGS
 from .readmodel import mask_name, person_name
-from .scoping import POLICE, AnyOf, memberships_allowing
+from .scoping import POLICE, AnyOf, acting_agency, memberships_allowing, scope_tests
 from .workflow import Status
 
 __all__ = [
@@ -125,19 +126,21 @@ def _cases_matching(user: User, q: str) -> QuerySet:
 
 
 def case_get(*, user: User, pk, action: str = Action.CASE_VIEW) -> Case:
-    """One case, with `identity_visible`; 404 when the user may not see it (or it does not exist)."""
+    """One case, with `identity_visible` and the part flags; 404 when the user may not see it (or it
+    does not exist). The flags are the scope tested on the row read when the actor's scope is a set of
+    ids (every request), else computed by the statement."""
+    flags = {"identity_visible": Action.CASE_VIEW_IDENTITY, **PART_FLAGS}
+    tests = scope_tests(user, **flags)
+    cases = Case.objects.visible_to(user, action).select_related(
+        "person", "person__ethnicity", "person__home_province", "person__home_commune",
+        "owning_agency", "receiving_agency", "province", "reception_province", "destination_province",
+    )
     try:
-        case = (
-            Case.objects.visible_to(user, action)
-            .with_identity_flag(user)
-            .with_part_flags(user)
-            .select_related("person", "person__ethnicity", "person__home_province", "person__home_commune",
-                            "owning_agency", "receiving_agency", "province", "reception_province",
-                            "destination_province")
-            .get(pk=pk)
-        )
+        case = (cases if tests else cases.with_flags(user, **flags)).get(pk=pk)
     except (Case.DoesNotExist, ValueError, TypeError):
         raise Http404("No case matches the given query.") from None
+    for name, test in (tests or {}).items():
+        setattr(case, name, test(case))
     case._read_through = _reader(user, action)
     return case
 
@@ -235,18 +238,20 @@ class CasePermissions:
 
 
 def case_permissions(user, case: Case) -> CasePermissions:
-    """What the user may do on this case page, in one query (the page itself is already scoped)."""
-    requested_units = VerificationRequest.objects.of_case(user, case).values("police_agency_id")
-    police = memberships_allowing(user, Action.CASE_VERIFY).filter(agency__type__code=POLICE).filter(
-        Q(agency_id=case.owning_agency_id) | Q(agency_id__in=requested_units)
-    )
-    managers = memberships_allowing(user, Action.CASE_VIEW_ACCESS_LOG).filter(agency_id=case.owning_agency_id)
-    row = Case.objects.visible_to(user, Action.CASE_VIEW).filter(pk=case.pk).with_flags(
-        user, may_edit=Action.CASE_EDIT, may_grant=Action.CASE_GRANT, may_verify=Action.CASE_VERIFY,
-    ).annotate(
-        is_police=Exists(police),
-        is_manager=Exists(managers),
-    ).values("may_edit", "may_grant", "may_verify", "is_police", "is_manager").first() or {}
+    """What the user may do on this case page: from the case row the page read and the acting
+    membership when they answer it (every request), else in one query (the page is already scoped)."""
+    tests = scope_tests(user, may_edit=Action.CASE_EDIT, may_grant=Action.CASE_GRANT,
+                        may_verify=Action.CASE_VERIFY) if read_through_case_get(user, case) else None
+    if tests is None:
+        row = _case_permissions_row(user, case)
+    else:
+        row = {name: test(case) for name, test in tests.items()}
+        police, manager = acting_agency(user, Action.CASE_VERIFY), acting_agency(user, Action.CASE_VIEW_ACCESS_LOG)
+        row["is_manager"] = manager is not None and manager.id == case.owning_agency_id
+        row["is_police"] = bool(row["may_verify"] and police and police.type_code == POLICE and (
+            police.id == case.owning_agency_id
+            or VerificationRequest.objects.of_case(user, case).filter(police_agency_id=police.id).exists()
+        ))
     return CasePermissions(
         identity=can_see_identity(user, case),
         edit=bool(row.get("may_edit")),
@@ -254,6 +259,20 @@ def case_permissions(user, case: Case) -> CasePermissions:
         record_outcome=bool(row.get("may_verify") and row.get("is_police")),
         view_access_log=bool(row.get("is_manager")),
     )
+
+
+def _case_permissions_row(user, case: Case) -> dict:
+    requested_units = VerificationRequest.objects.of_case(user, case).values("police_agency_id")
+    police = memberships_allowing(user, Action.CASE_VERIFY).filter(agency__type__code=POLICE).filter(
+        Q(agency_id=case.owning_agency_id) | Q(agency_id__in=requested_units)
+    )
+    managers = memberships_allowing(user, Action.CASE_VIEW_ACCESS_LOG).filter(agency_id=case.owning_agency_id)
+    return Case.objects.visible_to(user, Action.CASE_VIEW).filter(pk=case.pk).with_flags(
+        user, may_edit=Action.CASE_EDIT, may_grant=Action.CASE_GRANT, may_verify=Action.CASE_VERIFY,
+    ).annotate(
+        is_police=Exists(police),
+        is_manager=Exists(managers),
+    ).values("may_edit", "may_grant", "may_verify", "is_police", "is_manager").first() or {}
 
 
 def refused_attempts(*, user) -> QuerySet[AccessLog]:

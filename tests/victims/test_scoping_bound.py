@@ -151,3 +151,35 @@ def test_an_agency_without_grants_pages_its_own_cases_in_order_from_its_index(wo
     CaseAccessGrantFactory(case=granted, grantee_agency=world.centre_ls, actions=[VIEW])
     assert granted in case_list(user=user)  # the grant's path opens again, in the same request
     assert case_list(user=user).count() == 4
+
+
+def test_the_scope_tested_on_a_row_answers_as_the_scoped_query_for_every_role_and_action(world):
+    """`case_scope_test` (the case page's flags from the row it read) and `visible_to` are two forms
+    of the same paths: for each user of the world, bound as in a request, and each action, the cases
+    the test lets through are exactly the cases the query returns."""
+    from accounts.models import User
+    from accounts.roles import Action
+    from victims.models import Case
+
+    grants_world(world)
+    CaseFactory(receiving_agency=world.border_ls)
+    CaseFactory(receiving_agency=world.police_hn)
+    Case.objects.filter(pk=CaseFactory(receiving_agency=world.centre_ls).pk).update(province=None)
+    cases = list(Case.objects.all())
+    users = [value for value in vars(world).values() if isinstance(value, User)]
+    assert len(users) == 12
+    for user in users:
+        bound(user)
+        for action in Action.values:
+            test = scoping.case_scope_test(user, action)
+            assert {case.pk for case in cases if test(case)} == visible(user, action), (user, action)
+
+
+def test_the_scope_cannot_be_tested_on_a_row_when_a_path_is_a_subquery(world, monkeypatch):
+    """Unbound (a shell, a task) or past the grants cap, only the database answers."""
+    own, to_agency, _to_user = grants_world(world)
+    assert scoping.case_scope_test(world.caseworker_hn, VIEW) is None  # unbound
+    CaseAccessGrantFactory(case=CaseFactory(receiving_agency=world.centre_ls), grantee_agency=world.centre_hn,
+                           actions=[VIEW])
+    monkeypatch.setattr(scoping, "GRANTED_IDS_CAP", 1)
+    assert scoping.case_scope_test(bound(world.caseworker_hn), VIEW) is None

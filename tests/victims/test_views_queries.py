@@ -23,8 +23,8 @@ pytestmark = pytest.mark.django_db
 
 # The list: 21, +2 when the province and agency filters are validated.
 LIST_QUERIES = 23
-# The page: 25 for a caseworker, +1 for the owner's manager (who opened the file).
-PAGE_QUERIES = 26
+# The page: 24 for a caseworker, +1 for the owner's manager (who opened the file).
+PAGE_QUERIES = 25
 # The whole history: the request's own, the case, its events and their lookups, the access log.
 HISTORY_QUERIES = 15
 

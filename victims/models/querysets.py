@@ -8,6 +8,12 @@ from accounts.roles import Action
 
 from ..scoping import active_grant_q, case_scope
 
+# The parts a referral may share on their own, each with its action (flag name -> action).
+PART_FLAGS = {
+    "trafficking_visible": Action.CASE_VIEW_TRAFFICKING, "health_visible": Action.CASE_VIEW_HEALTH,
+    "documents_visible": Action.CASE_VIEW_DOCUMENTS,
+}
+
 
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user, action: str):
@@ -25,10 +31,7 @@ class CaseQuerySet(models.QuerySet):
     def with_part_flags(self, user):
         """Annotate `trafficking_visible`, `health_visible`, `documents_visible`: the parts of the
         file a referral may share on their own (each its action, per case)."""
-        return self.with_flags(
-            user, trafficking_visible=Action.CASE_VIEW_TRAFFICKING, health_visible=Action.CASE_VIEW_HEALTH,
-            documents_visible=Action.CASE_VIEW_DOCUMENTS,
-        )
+        return self.with_flags(user, **PART_FLAGS)
 
 
 def _in_scope_flag(user, action: str):
