@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.actor import act_as
-from victims import scoping
+from victims import scoping, services
 from victims.models import CaseAccessGrant, Consent
 
 from .factories import CaseAccessGrantFactory, CaseFactory, member
@@ -183,3 +183,33 @@ def test_the_scope_cannot_be_tested_on_a_row_when_a_path_is_a_subquery(world, mo
                            actions=[VIEW])
     monkeypatch.setattr(scoping, "GRANTED_IDS_CAP", 1)
     assert scoping.case_scope_test(bound(world.caseworker_hn), VIEW) is None
+
+
+def test_the_case_page_permissions_are_the_same_from_the_row_and_from_the_query(world):
+    """A request (bound) decides the page's buttons from the case row and the acting membership; a
+    shell or a task (unbound) asks the database: both give every user the same permissions, the
+    police unit a verification was requested from included."""
+    from django.http import Http404
+
+    from accounts.models import User
+    from victims.selectors import case_get, case_permissions
+
+    own, to_agency, to_user = grants_world(world)
+    requested = CaseFactory(receiving_agency=world.centre_ls)
+    services.verification_request(user=world.caseworker_ls, case=requested, police_agency=world.police_hn)
+    police_owned = CaseFactory(receiving_agency=world.police_ls)
+    at_the_border = CaseFactory(receiving_agency=world.border_ls)  # its manager reads who opened it
+    users = [value for value in vars(world).values() if isinstance(value, User)]
+    seen = set()
+    for case in (own, to_agency, to_user, requested, police_owned, at_the_border):
+        for user in users:
+            user = User.objects.get(pk=user.pk)  # unbound
+            try:
+                by_query = case_permissions(user, case_get(user=user, pk=case.pk))
+            except Http404:
+                continue
+            by_row = case_permissions(bound(user), case_get(user=user, pk=case.pk))
+            assert by_row == by_query, (user, case)
+            seen.add(by_row)
+    assert any(perms.record_outcome for perms in seen) and any(perms.view_access_log for perms in seen)
+    assert any(perms.edit for perms in seen) and any(not perms.edit for perms in seen)
