@@ -22,4 +22,4 @@ class SupportConfig(AppConfig):
         from victims.history import register_case_history
 
         for label, fields in SENSITIVE_HISTORY_FIELDS.items():
-            register_case_history(label, action=Action.SUPPORT_VIEW, sensitive_fields=fields)
+            register_case_history(label, action=Action.SUPPORT_VIEW, sensitive_fields=fields, through_case=True)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from victims.models import Case, CaseChild, IdentificationResult, Person
+from victims.selectors import latest_outcome
 from victims.text import add_months
 
 from .models import Condition, DocumentType, EntitlementItem, PersonCategory, PolicyVersion
@@ -90,7 +91,7 @@ class Facts:
 
 def identification_state(case: Case) -> tuple[str | None, datetime.date | None]:
     """(latest identification result or None, date of the confirming document when identified)."""
-    outcome = case.identification_outcomes.order_by("-recorded_at", "-pk").first()
+    outcome = latest_outcome(case)
     if outcome is None:
         return None, None
     confirmed = outcome.document_date if outcome.outcome == IdentificationResult.IDENTIFIED else None

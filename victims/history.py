@@ -17,6 +17,7 @@ from accounts.models import User
 
 from .models import Case, Person
 from .readmodel import HIDDEN, mask_name
+from .scoping import case_scope_test
 from .selectors import case_get, children_of, read_through_case_get
 
 # What a user without identity access must not read in the history, per tracked model.
@@ -44,6 +45,9 @@ SENSITIVE_HISTORY_FIELDS: dict[str, frozenset[str]] = {
 # own app's scope: model label -> the action `Model.objects.visible_to` is asked for. A model of
 # another app that did not register is never shown (fail closed).
 HISTORY_SCOPE_ACTIONS: dict[str, str] = {}
+# Of those, the models whose records are visible exactly when their case is for the action (support's):
+# on a case the page read, decided from the case row (`scoping.case_scope_test`), not by a query.
+HISTORY_THROUGH_CASE: set[str] = set()
 # What a timeline shows of who did it (str(user)): never the password hash and the rest.
 ACTOR_COLUMNS = ("pk", "username", "full_name", "first_name", "last_name")
 # Never shown: internal columns.
@@ -53,17 +57,21 @@ INTERNAL_FIELDS = frozenset({"intake_key", "name_folded", "name_match", "id_pape
 ALWAYS_SHOWN = frozenset({"id", "case", "case_id"})
 
 
-def register_case_history(model_label: str, *, action: str, sensitive_fields) -> None:
+def register_case_history(model_label: str, *, action: str, sensitive_fields, through_case: bool = False) -> None:
     """Another app's model that hangs off a case joins the case history (call from AppConfig.ready):
     its events are shown to readers who may see the record for `action` in that app's scope, and
-    `sensitive_fields` are hidden from readers without identity access."""
+    `sensitive_fields` are hidden from readers without identity access. `through_case`: that scope is
+    the case's own for `action` (`Model.objects.visible_to` filters on the visible cases)."""
     HISTORY_SCOPE_ACTIONS[model_label] = action
+    if through_case:
+        HISTORY_THROUGH_CASE.add(model_label)
     SENSITIVE_HISTORY_FIELDS[model_label] = frozenset(sensitive_fields)
 
 
-def _visible_in_own_scope(user, events) -> list:
+def _visible_in_own_scope(user, events, case: Case) -> list:
     """Keep the victims app's events (the case scope already holds) and, of other apps' events, those
-    whose record the user may see in its own app's scope: one query per model kind."""
+    whose record the user may see in its own app's scope: one query per model kind, none for a kind
+    seen through the case (every event here is of this case) when its row answers."""
     wanted: dict[str, set[str]] = {}
     for event in events:
         label = event.pgh_obj_model
@@ -74,6 +82,10 @@ def _visible_in_own_scope(user, events) -> list:
         action = HISTORY_SCOPE_ACTIONS.get(label)
         if action is None:
             visible[label] = set()
+            continue
+        test = case_scope_test(user, action) if label in HISTORY_THROUGH_CASE else None
+        if test is not None:
+            visible[label] = ids if test(case) else set()
             continue
         model = apps.get_model(label)
         visible[label] = {str(pk) for pk in model.objects.visible_to(user, action)
@@ -93,7 +105,7 @@ def case_history(user: User, case: Case) -> list[Events]:
         case = case_get(user=user, pk=case.pk)
     # The persons of a case already in scope, by id (no scan of the person index).
     person_ids = [case.person_id, *(link.person_id for link in children_of(case))]
-    events = _visible_in_own_scope(user, _events(case.pk, list(dict.fromkeys(person_ids))))
+    events = _visible_in_own_scope(user, _events(case.pk, list(dict.fromkeys(person_ids))), case)
     events.sort(key=lambda event: (event.pgh_created_at, event.pgh_model, event.pgh_id))
 
     contexts = [event.pgh_context or {} for event in events]

@@ -14,7 +14,7 @@ from accounts.models import Membership, User
 from accounts.roles import Action
 from accounts.text import fold
 
-from .models import AccessLog, Case, CaseChild, Person, VerificationRequest
+from .models import AccessLog, Case, CaseChild, IdentificationOutcome, Person, VerificationRequest
 from .models.person import name_search_q
 from .models.querysets import PART_FLAGS
 from .readmodel import mask_name, person_name
@@ -170,6 +170,14 @@ def children_of(case: Case) -> list[CaseChild]:
     if "children" in getattr(case, "_prefetched_objects_cache", {}):
         return list(case.children.all())
     return list(case.children.select_related("person").order_by("pk"))
+
+
+def latest_outcome(case: Case) -> IdentificationOutcome | None:
+    """The case's latest identification outcome: the first of those the case page prefetched on it
+    (newest first), else read now (never kept on the case)."""
+    if "identification_outcomes" in getattr(case, "_prefetched_objects_cache", {}):
+        return next(iter(case.identification_outcomes.all()), None)
+    return case.identification_outcomes.order_by("-recorded_at", "-pk").first()
 
 
 def person_get(*, user: User, pk, action: str = Action.CASE_VIEW) -> Person:

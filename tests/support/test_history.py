@@ -35,3 +35,25 @@ def test_the_owner_reads_the_support_notes(ls, case):
     request_support(ls, case, [(LAW53, "clothing_set", 1)], note="Nạn nhân đang mang thai.")
     [event] = [e for e in case_history(ls.caseworker, case) if e.pgh_model == "support.SupportRequestEvent"]
     assert event.pgh_data["note"] == "Nạn nhân đang mang thai."
+
+
+@pytest.mark.parametrize("bound", [False, True], ids=["unbound", "bound as in a request"])
+def test_support_rows_follow_the_readers_support_scope_bound_or_not(ls, case, bound):
+    """Bound (a request), support rows are kept or dropped from the case row's scope, not by a query:
+    the same answer as the query gives an unbound reader."""
+    from accounts.actor import act_as
+
+    request_support(ls, case, [(LAW53, "clothing_set", 1)])
+    statistician, shared = member(ls.department, Role.STATISTICIAN), member(agency("police", "lang son", code="CA-LS-B"))
+    consented(case)
+    case_grant_access(user=ls.caseworker, case=case, grantee_agency=shared.memberships.get().agency,
+                      actions=[Action.CASE_VIEW, Action.SUPPORT_VIEW], reason="Phối hợp")
+    if bound:
+        for user in (statistician, shared, ls.caseworker):
+            act_as(user, user.memberships.get())
+
+    def support_rows(user):
+        return [e for e in case_history(user, case) if e.pgh_model.startswith("support.")]
+
+    assert support_rows(ls.caseworker) and support_rows(shared)
+    assert case_history(statistician, case) and not support_rows(statistician)

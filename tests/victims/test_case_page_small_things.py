@@ -57,3 +57,23 @@ def test_a_child_added_after_the_case_page_read_its_children_is_in_the_next_read
     assert any("Lục Văn Sáng" in entry.title for entry in case_timeline(world.caseworker_ls, case))
     page = client_as(world.caseworker_ls).get(detail(case))
     assert [child.person.full_name for child in page.context["children"]] == ["Lục Văn Sáng"]
+
+
+def test_the_support_panel_reads_the_latest_outcome_the_page_read(world):
+    """The page reads the outcomes once (newest first) and the support panel's category follows the
+    latest of them; a case object the page did not read reads its outcome itself."""
+    from support.eligibility import identification_state
+
+    case = register(world)
+    services.verification_request(user=world.caseworker_ls, case=case, police_agency=world.police_ls, note="")
+    for result in (IdentificationResult.UNDER_IDENTIFICATION, IdentificationResult.IDENTIFIED):
+        services.identification_record_outcome(
+            user=world.police_officer_ls, case=case, outcome=result,
+            document_type="police_confirmation", document_number=f"12/{result}", document_date=days_ago(1),
+            issuing_body="Công an tỉnh Lạng Sơn",
+        )
+    page = client_as(world.caseworker_ls).get(detail(case))
+    assert [o.outcome for o in page.context["outcomes"]] == ["identified", "under_identification"]
+    [support] = [panel for panel in page.context["panels"] if panel.key == "support"]
+    assert support.context["support_summary"].people[0].category == "victim_citizen"
+    assert identification_state(case) == ("identified", days_ago(1))  # a case not from the page: read now

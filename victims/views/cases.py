@@ -212,9 +212,13 @@ def case_page_context(request, case: Case) -> dict:
     def rows(model):
         return model.objects.of_case(user, case)
 
-    # The children, read once: the timeline and the panels take them from the case.
-    prefetch_related_objects([case], Prefetch(
-        "children", queryset=rows(CaseChild).select_related("person", "person__ethnicity").order_by("pk")))
+    # The children and the outcomes, read once: the timeline and the panels take them from the case.
+    prefetch_related_objects(
+        [case],
+        Prefetch("children", queryset=rows(CaseChild).select_related("person", "person__ethnicity").order_by("pk")),
+        Prefetch("identification_outcomes", queryset=rows(IdentificationOutcome).select_related(
+            "recorded_by", "recorded_by_agency", "request").order_by("-recorded_at", "-pk")),
+    )
     timeline = case_timeline_excerpt(user, case, TIMELINE_ON_PAGE)
     status = case.status
     consents = list(rows(Consent).select_related("person", "recorded_by"))
@@ -237,7 +241,7 @@ def case_page_context(request, case: Case) -> dict:
         "consents": consents,
         "purposes": [purposes.get(purpose, purpose) for purpose in case.purposes or []],
         "verification_requests": list(rows(VerificationRequest).select_related("police_agency", "requested_by")),
-        "outcomes": list(rows(IdentificationOutcome).select_related("recorded_by", "recorded_by_agency", "request")),
+        "outcomes": list(case.identification_outcomes.all()),
         "plans": list(rows(ReintegrationPlan).select_related("responsible_agency", "created_by")),
         "visits": list(rows(FollowUpVisit).select_related("recorded_by")),
         "closure": rows(CaseClosure).select_related("closed_by").first(),
