@@ -14,4 +14,4 @@ class FacilitiesConfig(AppConfig):
 
         for model in (Stay, StayExtension):
             register_case_history(model._meta.label, action=Action.FACILITY_VIEW,
-                                  sensitive_fields=model.SENSITIVE_FIELDS)
+                                  sensitive_fields=model.SENSITIVE_FIELDS, through_case=True)

@@ -147,11 +147,12 @@ def _identity_flag(user):
     return Exists(Case.objects.visible_to(user, Action.CASE_VIEW_IDENTITY).filter(pk=OuterRef("case_id")))
 
 
-def _stays(user, action: str = Action.FACILITY_VIEW, identity_visible=None) -> QuerySet[Stay]:
-    """`identity_visible`: pass the flag when every stay is of one case whose flag is known."""
+def _stays(user, action: str = Action.FACILITY_VIEW, identity_visible=None, stays=None) -> QuerySet[Stay]:
+    """`identity_visible`: pass the flag when every stay is of one case whose flag is known; `stays`:
+    the stays already scoped (default: `Stay.objects.visible_to(user, action)`)."""
     flag = _identity_flag(user) if identity_visible is None else Value(identity_visible, output_field=BooleanField())
     return (
-        Stay.objects.visible_to(user, action)
+        (Stay.objects.visible_to(user, action) if stays is None else stays)
         .annotate(identity_visible=flag)
         .select_related("facility", "case", "person", "accompanying", "destination_facility")
     )
@@ -365,8 +366,8 @@ def stays_for_case(user, case: Case) -> list[Stay] | None:
     mother before her children); None (no panel) when there is none to show, e.g. for a share that
     names case.view only. One query whatever the number of stays."""
     stays = list(
-        _stays(user, identity_visible=bool(case.identity_visible) if read_through_case_get(user, case) else None)
-        .filter(case=case)
+        _stays(user, identity_visible=bool(case.identity_visible) if read_through_case_get(user, case) else None,
+               stays=Stay.objects.of_case(user, case))
         .order_by("-admitted_on", F("accompanying_id").asc(nulls_first=True), "pk")
     )
     for stay in stays:

@@ -45,8 +45,8 @@ SENSITIVE_HISTORY_FIELDS: dict[str, frozenset[str]] = {
 # own app's scope: model label -> the action `Model.objects.visible_to` is asked for. A model of
 # another app that did not register is never shown (fail closed).
 HISTORY_SCOPE_ACTIONS: dict[str, str] = {}
-# Of those, the models whose records are visible exactly when their case is for the action (support's):
-# on a case the page read, decided from the case row (`scoping.case_scope_test`), not by a query.
+# Of those, the models whose records are all visible when their case is, for the action (support's,
+# facilities'): on a case the page read and its scope opens, no query (`scoping.case_scope_test`).
 HISTORY_THROUGH_CASE: set[str] = set()
 # What a timeline shows of who did it (str(user)): never the password hash and the rest.
 ACTOR_COLUMNS = ("pk", "username", "full_name", "first_name", "last_name")
@@ -60,8 +60,8 @@ ALWAYS_SHOWN = frozenset({"id", "case", "case_id"})
 def register_case_history(model_label: str, *, action: str, sensitive_fields, through_case: bool = False) -> None:
     """Another app's model that hangs off a case joins the case history (call from AppConfig.ready):
     its events are shown to readers who may see the record for `action` in that app's scope, and
-    `sensitive_fields` are hidden from readers without identity access. `through_case`: that scope is
-    the case's own for `action` (`Model.objects.visible_to` filters on the visible cases)."""
+    `sensitive_fields` are hidden from readers without identity access. `through_case`: that scope
+    opens every record of a case visible for `action` (it may open more: then it is asked)."""
     HISTORY_SCOPE_ACTIONS[model_label] = action
     if through_case:
         HISTORY_THROUGH_CASE.add(model_label)
@@ -71,7 +71,7 @@ def register_case_history(model_label: str, *, action: str, sensitive_fields, th
 def _visible_in_own_scope(user, events, case: Case) -> list:
     """Keep the victims app's events (the case scope already holds) and, of other apps' events, those
     whose record the user may see in its own app's scope: one query per model kind, none for a kind
-    seen through the case (every event here is of this case) when its row answers."""
+    seen through the case (every event here is of this case) when the case row opens it."""
     wanted: dict[str, set[str]] = {}
     for event in events:
         label = event.pgh_obj_model
@@ -84,8 +84,8 @@ def _visible_in_own_scope(user, events, case: Case) -> list:
             visible[label] = set()
             continue
         test = case_scope_test(user, action) if label in HISTORY_THROUGH_CASE else None
-        if test is not None:
-            visible[label] = ids if test(case) else set()
+        if test is not None and test(case):
+            visible[label] = ids
             continue
         model = apps.get_model(label)
         visible[label] = {str(pk) for pk in model.objects.visible_to(user, action)

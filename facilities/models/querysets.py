@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from accounts.roles import Action
+
 
 class FacilityQuerySet(models.QuerySet):
     def visible_to(self, user, action: str, *, through_cases: bool = True):
@@ -42,6 +44,18 @@ class StayQuerySet(models.QuerySet):
 
         scope = stay_scope(user, action)
         return self.none() if scope is None else self.filter(scope)
+
+    def of_case(self, user, case, action: str = Action.FACILITY_VIEW):
+        """The stays of one case this user may see for `action`. Reading, every stay of a case in the
+        user's facility.view scope is visible (`stay_scope`): for a case `case_get` read in this
+        request, the case row says so without the scope in the statement."""
+        from victims.scoping import case_scope_test
+        from victims.selectors import read_through_case_get
+
+        test = (case_scope_test(user, action) if action == Action.FACILITY_VIEW and read_through_case_get(user, case)
+                else None)
+        rows = self if test is not None and test(case) else self.visible_to(user, action)
+        return rows.filter(case_id=case.pk)
 
     def current(self):
         return self.filter(discharged_on__isnull=True)
