@@ -16,13 +16,15 @@ OPEN = (ReferralStatus.PENDING, ReferralStatus.ACCEPTED)
 def _with_flags(referrals: QuerySet, user, case=None) -> QuerySet:
     """`identity_visible`: may the reader see the victim's name (only through the case's own scope,
     so a receiver sees it only after accepting a referral that shares identity). The referrals of
-    one case `case_get` read for this user take the flag of that case."""
+    one case `case_get` read for this user take the flag of that case (and the case itself: see
+    `referrals_of_case`)."""
+    related = ["sender_agency", "receiving_agency", "sent_by", "answered_by"]
     if case is not None and read_through_case_get(user, case):
         flag = Value(bool(case.identity_visible), output_field=BooleanField())
     else:
         flag = Exists(Case.objects.visible_to(user, Action.CASE_VIEW_IDENTITY).filter(pk=OuterRef("case_id")))
-    return referrals.annotate(identity_visible=flag).select_related(
-        "case__person", "sender_agency", "receiving_agency", "sent_by", "answered_by")
+        related.append("case__person")
+    return referrals.annotate(identity_visible=flag).select_related(*related)
 
 
 def _filtered(referrals: QuerySet, status: str = "open", urgency: str = "", overdue: bool = False) -> QuerySet:
@@ -69,7 +71,11 @@ def referral_get(*, user, pk, action: str = Action.CASE_VIEW) -> Referral:
 
 
 def referrals_of_case(user, case) -> list[Referral]:
-    return list(_with_flags(Referral.objects.of_case(user, case), user, case).order_by("-sent_at", "-pk"))
+    referrals = list(_with_flags(Referral.objects.of_case(user, case), user, case).order_by("-sent_at", "-pk"))
+    if read_through_case_get(user, case):
+        for referral in referrals:
+            referral.case = case  # the case (and its person) the page read, not joined again
+    return referrals
 
 
 def handovers_of_case(user, case) -> list[Handover]:
