@@ -61,7 +61,7 @@ EXCERPT_WINDOW = 3
 
 def case_timeline(user, case: Case) -> list[Entry]:
     """The timeline of a case for this user, oldest first (404 if the case is out of scope)."""
-    events = case_history(user, case)
+    events = case_history(user, case, read_actors=False)
     return _entries(events, case, _lookups(events))
 
 
@@ -71,7 +71,7 @@ def case_timeline_excerpt(user, case: Case, count: int) -> Excerpt:
     are still read in one statement, whatever their number). Many events make no entry of their
     own (the case row's status columns change with every status change and visit), so the window
     is three times `count`: a window of such events shows fewer entries, never wrong ones."""
-    events = case_history(user, case)
+    events = case_history(user, case, read_actors=False)
     window = events[-EXCERPT_WINDOW * count:]
     statuses = [event for event in events if event.pgh_obj_model == STATUS_MODEL]
     lookups = _lookups([*window, *statuses])
@@ -112,8 +112,9 @@ def _lookups(events) -> dict[type, dict]:
             target = _fk_target(model, column)
             if target in wanted:
                 wanted[target].update(v for v in pair if isinstance(v, int))
-    # The events' actors are read already (case_history): only other users are asked for.
+    # The events' actors with the users their rows name, in one query (case_history left them).
     actors = {event.actor.pk: event.actor for event in events if event.actor is not None}
+    wanted[User] |= {event.actor_id for event in events if event.actor is None and event.actor_id}
     wanted[User] -= set(actors)
     found = {}
     for model, ids in wanted.items():
@@ -122,6 +123,9 @@ def _lookups(events) -> dict[type, dict]:
             queryset = queryset.only(*ACTOR_COLUMNS)
         found[model] = queryset.in_bulk(ids) if ids else {}
     found[User].update(actors)
+    for event in events:
+        if event.actor is None and event.actor_id:
+            event.actor = found[User].get(event.actor_id)
     return found
 
 
