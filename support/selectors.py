@@ -220,10 +220,9 @@ def support_summary_for_case(user, case: Case, today: datetime.date | None = Non
     """Per person (victim and accompanying children) and per regime: what they are entitled to under the
     policy in force today, and the amounts requested, approved and delivered. None when the user may not
     see the case's support (then the case page shows nothing about support)."""
-    # May the user see the case's support, request support, see its names: one statement.
-    # The case page's case was read for this user with its identity flag.
-    # The case page's case was read for this user with its identity flag: the rest is the scope
-    # tested on that row when the actor's scope is a set of ids (every request).
+    # May the user see the case's support, request support, see its names. The case page's case was
+    # read for this user with its identity flag, and the rest is the scope tested on that row when
+    # the actor's scope is a set of ids (every request); otherwise one statement.
     read = read_through_case_get(user, case)
     identity_visible = case.identity_visible if read else None
     flags = {"visible": Action.SUPPORT_VIEW, "can_request": Action.SUPPORT_REQUEST}
