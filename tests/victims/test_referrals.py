@@ -239,3 +239,29 @@ def test_two_users_accepting_at_once_decide_once():
     assert "already been answered" in refusal and ("Trần Thu Hà" in refusal or "Ngô Minh" in refusal)
     assert CaseAccessGrant.objects.visible_to(w.sender, Action.CASE_VIEW).filter(
         grantee_agency=w.centre).count() == 1
+
+
+def test_a_bound_reader_sees_the_referrals_an_unbound_one_does():
+    """A request reads its receiving agency from the acting membership, a shell from a subquery:
+    for every user of the referral world, before and after the answer, the same referrals."""
+    from accounts.actor import act_as
+    from accounts.models import User
+
+    world = referral_world()
+    pending = send(world)
+    users = [value for value in vars(world).values() if isinstance(value, User)]
+
+    def seen(user, action):
+        return set(Referral.objects.visible_to(user, action).values_list("pk", flat=True))
+
+    for stage in ("pending", "accepted"):
+        for user in users:
+            for action in (Action.REFERRAL_RECEIVE, Action.CASE_VIEW):
+                unbound = seen(User.objects.get(pk=user.pk), action)
+                bound = User.objects.get(pk=user.pk)
+                act_as(bound, bound.memberships.get())
+                assert seen(bound, action) == unbound, (stage, user, action)
+        if stage == "pending":
+            assert pending.pk in seen(world.receiver, Action.REFERRAL_RECEIVE)
+            assert pending.pk not in seen(world.outsider, Action.REFERRAL_RECEIVE)
+            referrals.referral_accept(user=world.receiver, referral=pending)

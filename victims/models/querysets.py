@@ -87,11 +87,15 @@ class ReferralQuerySet(CaseScopedQuerySet):
     def visible_to(self, user, action: str):
         """A referral is visible through its case's scope, and to the receiving agency (its inbox)
         before it sees the case: the referral row, never more of the file than its grant opens."""
-        from ..scoping import memberships_allowing
+        from ..scoping import actor_sets, memberships_allowing, scope_path
         from .case import Case
 
         scope = case_scope(user, action)
         if scope is None:
             return self.none()
-        agencies = memberships_allowing(user, action).values("agency_id")
-        return self.filter(Q(case__in=Case.objects.visible_to(user, action)) | Q(receiving_agency_id__in=agencies))
+        # A bound actor's receiving agency from its acting membership (read once per request).
+        sets = actor_sets(user, action)
+        receiving = (Q(receiving_agency_id__in=memberships_allowing(user, action).values("agency_id")) if sets is None
+                     else scope_path("receiving_agency_id", sets[0]))
+        through_case = Q(case__in=Case.objects.visible_to(user, action))
+        return self.filter(through_case if receiving is None else through_case | receiving)
